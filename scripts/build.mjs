@@ -1,0 +1,40 @@
+// Bundles the language server, the CLI, the VS Code client and the benchmarks with esbuild, and puts
+// the parser's .wasm next to the bundles (libpg-query loads it from the bundle's own folder).
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+mkdirSync('dist', { recursive: true });
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+};
+
+const entries = [
+  { in: 'server/src/lsp/main.ts', out: 'server' },
+  { in: 'server/src/cli/main.ts', out: 'cli' },
+  { in: 'client/src/extension.ts', out: 'client' },
+  ...(existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')) : []).map((f) => ({
+    in: join('bench', f),
+    out: f.replace(/\.ts$/, ''),
+  })),
+].filter((entry) => existsSync(entry.in));
+
+await build({
+  ...common,
+  entryPoints: entries,
+  outdir: 'dist',
+  external: ['vscode'],
+});
+
+const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
+copyFileSync(wasm, join('dist', 'libpg-query.wasm'));
