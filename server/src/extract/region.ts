@@ -9,7 +9,7 @@ export type RegionOrigin =
   | 'sql-const'; // a const holding SQL that is passed to a query call in the same file
 
 /** One piece of SQL found in a document, with the map that takes its offsets back to the document. */
-export interface SqlRegion {
+export interface SqlRegion extends SqlRegionExtras {
   /** The SQL text; TypeScript `${…}` interpolations are replaced by `$1, $2, …` placeholders. */
   sql: string;
   map: PositionMap;
@@ -23,4 +23,12 @@ export interface SqlRegion {
   callee?: string;
   /** Number of `$n` placeholders that came from interpolations. */
   interpolations: number;
+}
+
+export interface SqlRegionExtras {
+  /**
+   * Escapes text for the literal the SQL sits in (quotes in a "…" string, backticks and `${` in a
+   * template), so a quick fix inserts SQL that still means the same once the host language reads it.
+   */
+  escapeForHost?: (text: string) => string;
 }

@@ -64,9 +64,9 @@ function parseUncached(sql: string): ParseOutcome {
     result = parseSync(sql);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    // cursorPosition is 1-based, in bytes; 0 means "unknown".
-    const cursor = hasSqlDetails(error) ? (error.sqlDetails?.cursorPosition ?? 0) : 0;
-    const offset = cursor > 0 ? offsetOf(cursor - 1) : sql.length;
+    // libpg-query reports a 0-based byte offset (PostgreSQL's own cursorpos is 1-based).
+    const cursor = hasSqlDetails(error) ? error.sqlDetails?.cursorPosition : undefined;
+    const offset = cursor === undefined || cursor < 0 ? sql.length : offsetOf(cursor);
     return { ok: false, message, offset: Math.min(offset, sql.length) };
   }
   const statements: ParsedStatement[] = [];

@@ -1,0 +1,19 @@
+import type { SqlRule } from './rule';
+import { sqlSyntax } from './sql-syntax';
+
+/**
+ * Every statement rule pglens runs, in reporting order. `sql-syntax` is listed apart: it runs on a
+ * parse failure instead of a statement.
+ */
+export const STATEMENT_RULES: readonly SqlRule[] = [];
+
+export { sqlSyntax };
+
+/** Every rule code with its default severity and summary, for docs, settings and the CLI. */
+export function allRules(): { code: string; severity: string; summary: string }[] {
+  return [sqlSyntax, ...STATEMENT_RULES].map((rule) => ({
+    code: rule.code,
+    severity: rule.severity,
+    summary: rule.docs.summary,
+  }));
+}

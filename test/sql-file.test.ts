@@ -1,0 +1,56 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeDocument } from '../server/src/analyze';
+import { DEFAULT_SETTINGS } from '../server/src/config';
+import { extractSqlFile } from '../server/src/extract/sql-file';
+import { EMPTY_CATALOG } from '../server/src/schema/catalog';
+import { loadParser } from '../server/src/sql/parse';
+
+beforeAll(loadParser);
+
+const options = { catalog: EMPTY_CATALOG, settings: DEFAULT_SETTINGS };
+
+describe('.sql files', () => {
+  it('splits statements with the parser, keeping comments and semicolons in strings out of the split', () => {
+    const text = "-- users\nSELECT ';' AS semi FROM users;\n/* block */\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n";
+    const regions = extractSqlFile(text);
+    expect(regions.map((r) => r.sql)).toEqual([
+      "SELECT ';' AS semi FROM users",
+      'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql',
+    ]);
+    expect(text.slice(regions[1].map.documentSpan.start, regions[1].map.documentSpan.end)).toBe(regions[1].sql);
+  });
+
+  it('reports one sql-syntax finding at the broken token and still analyses the other statements', () => {
+    const text = 'SELECT id FROM users;\nSELEC name FROM users;\nSELECT 1;\n';
+    const result = analyzeDocument('q.sql', text, options);
+    expect(result.findings).toHaveLength(1);
+    const [finding] = result.findings;
+    expect(finding.code).toBe('sql-syntax');
+    expect(finding.severity).toBe('error');
+    expect(finding.range).toEqual({ start: { line: 1, character: 0 }, end: { line: 1, character: 5 } });
+    expect(finding.message).toMatch(/syntax error at or near "SELEC"/i);
+    expect(result.statements.map((s) => s.kind)).toEqual(['SelectStmt', 'invalid', 'SelectStmt']);
+  });
+
+  it('places an end-of-input error on the last word, and counts UTF-16 after non-ASCII text', () => {
+    const text = "SELECT 'héllo 🐘' AS x FROM";
+    const [finding] = analyzeDocument('q.sql', text, options).findings;
+    expect(finding.code).toBe('sql-syntax');
+    expect(text.slice(finding.range.start.character, finding.range.end.character)).toBe('FROM');
+  });
+
+  it('honours pglens-ignore and rule severity overrides', () => {
+    const text = '-- pglens-ignore sql-syntax\nSELEC 1;\n';
+    expect(analyzeDocument('q.sql', text, options).findings).toHaveLength(0);
+    const off = { ...options, settings: { ...DEFAULT_SETTINGS, rules: { 'sql-syntax': 'off' as const } } };
+    expect(analyzeDocument('q.sql', 'SELEC 1', off).findings).toHaveLength(0);
+    const asWarning = { ...options, settings: { ...DEFAULT_SETTINGS, rules: { 'sql-syntax': 'warning' as const } } };
+    expect(analyzeDocument('q.sql', 'SELEC 1', asWarning).findings[0].severity).toBe('warning');
+  });
+
+  it('skips binary files with a notice instead of analysing them', () => {
+    const result = analyzeDocument('blob.sql', 'SELECT\u0000\u0001', options);
+    expect(result.findings).toEqual([]);
+    expect(result.skipped).toMatch(/binary/);
+  });
+});
