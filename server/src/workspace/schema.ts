@@ -1,0 +1,17 @@
+import { promises as fs } from 'node:fs';
+import type { Catalog } from '../schema/catalog';
+import { buildWorkspaceCatalog } from '../schema/workspace-catalog';
+import { listSourceFiles } from './files';
+
+/**
+ * The schema a workspace declares in its .sql files, read in migration order. Paths compare
+ * naturally ("2_" before "10_", timestamps in order), which is the order migration tools apply them.
+ */
+export async function loadWorkspaceCatalog(root: string): Promise<Catalog> {
+  const sqlFiles = (await listSourceFiles(root)).filter((file) => file.toLowerCase().endsWith('.sql'));
+  sqlFiles.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const files = await Promise.all(
+    sqlFiles.map(async (file) => ({ file, text: await fs.readFile(file, 'utf8').catch(() => '') })),
+  );
+  return buildWorkspaceCatalog(files);
+}
