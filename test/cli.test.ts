@@ -326,6 +326,16 @@ describe('pglens check: files it does not analyse', () => {
     expect(limited.stderr).toContain('pglens: cli-workspace/small.sql: Skipped: the file is 180 bytes, more than maxFileBytes (100)');
     expect(limited.stdout).not.toContain('small.sql:');
   });
+
+  it('skips a file given by name that pglens does not read, and refuses a path that is not a file or folder', () => {
+    const run = pglens(['check', 'cli-workspace/configs/bad-setting.json', 'cli-workspace/broken.sql']);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('pglens: cli-workspace/configs/bad-setting.json: Skipped: pglens reads only .sql and TypeScript/JavaScript files.');
+    expect(run.stdout).toMatch(/\(1 file checked, 1 skipped\)\.\n$/);
+    const device = pglens(['check', '/dev/null']);
+    expect(device.status).toBe(2);
+    expect(device.stderr).toBe('pglens check: not a file or folder: /dev/null\n');
+  });
 });
 
 describe('pglens check: settings', () => {

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { analyzeDocument, type DocumentAnalysis } from '../analyze';
 import type { PglensSettings } from '../config';
+import { documentKind } from '../extract/index';
 import type { Finding } from '../finding';
 import type { Catalog } from '../schema/catalog';
 import { LineIndex } from '../text/line-index';
@@ -41,6 +42,10 @@ export async function checkFiles(targets: readonly CheckTarget[], options: Check
     options.onSkipped(file, reason);
   };
   await forEachConcurrently(targets, options.concurrency, async ({ file, catalog }) => {
+    if (!documentKind(file)) {
+      skip(file, 'Skipped: pglens reads only .sql and TypeScript/JavaScript files.');
+      return;
+    }
     const text = await readSource(file, options.settings.maxFileBytes).catch((error: unknown) => {
       skip(file, unreadableReason(error));
       return undefined;

@@ -54,10 +54,13 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   const failOn = (stringOption(options, 'fail-on') ?? 'warning') as FailOn;
   const paths = positionals.length > 0 ? positionals : ['.'];
 
-  const kinds = await Promise.all(paths.map((path) => fs.stat(path).then((stat) => (stat.isDirectory() ? 'folder' : 'file'), () => undefined)));
-  const missing = paths.filter((_, i) => kinds[i] === undefined);
-  if (missing.length > 0) {
-    io.stderr.write(missing.map((path) => `${WHO}: no such file or folder: ${path}\n`).join(''));
+  const kinds = await Promise.all(paths.map(pathKind));
+  const unusable = paths.flatMap((path, i) => {
+    if (kinds[i] === 'missing') return [`no such file or folder: ${path}`];
+    return kinds[i] === 'other' ? [`not a file or folder: ${path}`] : [];
+  });
+  if (unusable.length > 0) {
+    io.stderr.write(unusable.map((problem) => `${WHO}: ${problem}\n`).join(''));
     return ExitCode.usage;
   }
   const workspaceRoot = kinds[0] === 'folder' ? paths[0] : '.';
@@ -100,6 +103,13 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (failOn === 'never') return ExitCode.ok;
   const threshold = severityRank(failOn);
   return report.findings.some((finding) => severityRank(finding.severity) <= threshold) ? ExitCode.findings : ExitCode.ok;
+}
+
+/** Sockets, pipes and devices are refused: reading one could block forever. */
+async function pathKind(path: string): Promise<'file' | 'folder' | 'missing' | 'other'> {
+  const stat = await fs.stat(path).catch(() => undefined);
+  if (!stat) return 'missing';
+  return stat.isDirectory() ? 'folder' : stat.isFile() ? 'file' : 'other';
 }
 
 /** Every file under the given paths once (overlapping paths are fine), each with its catalog. */
