@@ -1,0 +1,76 @@
+import { MarkupKind, type CancellationToken, type Hover, type Position } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { AnalyzedStatement, DocumentAnalysis } from '../analyze';
+import type { Finding, Severity } from '../finding';
+import type { Logger } from './log';
+import { codeSpan, escapeMarkdown } from './markdown';
+import { ruleDocsHref } from './rule-docs';
+import { statementAt } from './statement-lookup';
+import { statementSummary } from './statement-summary';
+
+/** What a hover section sees: the query under the cursor and the findings on it. */
+export interface HoverContext {
+  document: TextDocument;
+  analysis: DocumentAnalysis;
+  statement: AnalyzedStatement;
+  findings: Finding[];
+  token: CancellationToken;
+}
+
+/** One part of the hover on a query; undefined when it has nothing to say about this query. */
+export type HoverSection = (context: HoverContext) => string | undefined | Promise<string | undefined>;
+
+export const summarySection: HoverSection = ({ statement }) => statementSummary(statement);
+
+export const findingsSection: HoverSection = ({ findings }) => {
+  if (findings.length === 0) return undefined;
+  return ['**Findings**', ...findings.map(findingLine)].join('\n');
+};
+
+/** The hover's sections in order; later sections (the query plan) are appended here. */
+export const HOVER_SECTIONS: HoverSection[] = [summarySection, findingsSection];
+
+/**
+ * The hover for the query at `position`, built from `analysis` (which must belong to this version of
+ * `document`), or null when the cursor is not on a query.
+ */
+export async function queryHover(
+  document: TextDocument,
+  analysis: DocumentAnalysis,
+  position: Position,
+  options: { sections: readonly HoverSection[]; token: CancellationToken; log: Logger },
+): Promise<Hover | null> {
+  const { sections, token, log } = options;
+  const statement = statementAt(analysis.statements, document.offsetAt(position));
+  if (!statement) return null;
+  const findings = analysis.findings.filter((finding) => {
+    const offset = document.offsetAt(finding.range.start);
+    return offset >= statement.docStart && offset <= statement.docEnd;
+  });
+  const context: HoverContext = { document, analysis, statement, findings, token };
+  const parts: string[] = [];
+  for (const section of sections) {
+    if (token.isCancellationRequested) return null;
+    try {
+      const part = await section(context);
+      if (part) parts.push(part);
+    } catch (error) {
+      log.error('pglens: a hover section failed', error); // the other sections still show
+    }
+  }
+  if (parts.length === 0) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') },
+    range: { start: document.positionAt(statement.docStart), end: document.positionAt(statement.docEnd) },
+  };
+}
+
+const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', information: 'Info', hint: 'Hint' };
+
+function findingLine(finding: Finding): string {
+  const href = ruleDocsHref(finding.code);
+  const code = href ? `[${codeSpan(finding.code)}](${href})` : codeSpan(finding.code);
+  const lines = [`- ${SEVERITY_LABEL[finding.severity]} ${code}: ${escapeMarkdown(finding.message)}`];
+  for (const fix of finding.fixes ?? []) lines.push(`  - Quick fix: ${escapeMarkdown(fix.title)}`);
+  return lines.join('\n');
+}

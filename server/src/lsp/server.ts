@@ -1,0 +1,238 @@
+import { existsSync } from 'node:fs';
+import {
+  CodeActionKind,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  ResponseError,
+  ErrorCodes,
+  MessageType,
+  ShowMessageNotification,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CancellationToken,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import packageJson from '../../../package.json';
+import { analyzeDocument, type DocumentAnalysis } from '../analyze';
+import { EMPTY_CATALOG } from '../schema/catalog';
+import { loadParser } from '../sql/parse';
+import { readClientSupport, workspaceRoots, type ClientSupport } from './client-support';
+import { codeActions } from './code-actions';
+import { CommandRegistry } from './commands';
+import { documentDiagnostics } from './document-diagnostics';
+import { identifyDocument } from './document-identity';
+import { guarded } from './guard';
+import { HOVER_SECTIONS, queryHover, type HoverSection } from './hover';
+import { connectionLogger, describeError, type Logger } from './log';
+import { SkippedNotices } from './notices';
+import { AnalysisScheduler } from './scheduler';
+import { SettingsStore } from './settings-store';
+import { WorkspaceSchema } from './workspace-schema';
+
+/** Re-reads the workspace schema and re-analyses every open document. */
+export const REANALYZE_COMMAND = 'pglens.reanalyze';
+
+/** The running server's parts, for features that plug in (commands, hover sections, re-analysis). */
+export interface PglensServer {
+  connection: Connection;
+  documents: TextDocuments<TextDocument>;
+  scheduler: AnalysisScheduler;
+  settings: SettingsStore;
+  /** Register commands before the client sends initialize: their ids are advertised in its answer. */
+  commands: CommandRegistry;
+  /** Hover sections in order; append to add one. */
+  hoverSections: HoverSection[];
+  /** The workspace schema; undefined until initialize. */
+  schema(): WorkspaceSchema | undefined;
+  log: Logger;
+}
+
+/**
+ * Wires the engine to an LSP connection: documents in (full sync), diagnostics out (debounced,
+ * versioned), hover and code actions on the latest analysis, settings and workspace schema kept fresh.
+ * Every handler is guarded: a failure is logged and answered with an empty result.
+ */
+export function createServer(connection: Connection): PglensServer {
+  const log = connectionLogger(connection);
+  const documents = new TextDocuments(TextDocument);
+  const commands = new CommandRegistry();
+  const hoverSections = [...HOVER_SECTIONS];
+  // window/showMessage (a notification), not showMessageRequest: nothing waits for the user to answer.
+  const warn = (message: string) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  const notices = new SkippedNotices(warn);
+  let support: ClientSupport = readClientSupport({});
+  let schema: WorkspaceSchema | undefined;
+
+  const settings = new SettingsStore({
+    pull: async () => (support.configuration ? connection.workspace.getConfiguration({ section: 'pglens' }) : undefined),
+    warn,
+    log,
+  });
+
+  const scheduler = new AnalysisScheduler({
+    documents,
+    debounceMs: () => settings.current.debounceMs,
+    log,
+    analyze: async (document, token): Promise<DocumentAnalysis> => {
+      await schema?.ready;
+      const identity = identifyDocument(document.uri, document.languageId);
+      if (token.isCancellationRequested) return { file: identity.file, findings: [], statements: [] };
+      return analyzeDocument(identity.file, document.getText(), {
+        catalog: schema?.catalog ?? EMPTY_CATALOG,
+        settings: settings.current,
+      });
+    },
+    publish: (document, result) => {
+      const identity = identifyDocument(document.uri, document.languageId);
+      if (result.analysis.skipped) notices.skipped(document.uri, result.analysis.skipped);
+      void connection.sendDiagnostics({
+        uri: document.uri,
+        version: result.version,
+        diagnostics: documentDiagnostics(result.analysis, document, identity),
+      });
+    },
+  });
+
+  const isSql = (document: TextDocument) => identifyDocument(document.uri, document.languageId).kind === 'sql';
+  const schemaDelay = () => Math.max(settings.current.debounceMs, 500);
+  const openSqlTexts = () =>
+    new Map(
+      documents
+        .all()
+        .filter((document) => document.uri.startsWith('file:') && isSql(document))
+        .map((document) => [identifyDocument(document.uri).file, document.getText()] as const),
+    );
+
+  commands.register(REANALYZE_COMMAND, async () => {
+    await schema?.reload(false);
+    await scheduler.reanalyze();
+  });
+
+  connection.onInitialize(async (params): Promise<InitializeResult> => {
+    try {
+      await loadParser();
+    } catch (error) {
+      log.error('pglens: loading the SQL parser failed', error);
+      throw new ResponseError(ErrorCodes.InternalError, `pglens could not load its SQL parser (${describeError(error)}); reinstall the extension.`);
+    }
+    support = readClientSupport(params.capabilities);
+    settings.initialize(params.initializationOptions);
+    schema = new WorkspaceSchema({
+      roots: workspaceRoots(params),
+      openSqlTexts,
+      onReloaded: () => void scheduler.reanalyze(),
+      log,
+    });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Full, save: { includeText: false } },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        executeCommandProvider: { commands: commands.ids() },
+      },
+      serverInfo: { name: 'pglens', version: packageJson.version },
+    };
+  });
+
+  connection.onInitialized(
+    guarded(log, 'initialized', undefined, async () => {
+      if (support.configurationRegistration) {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: 'pglens' });
+      }
+      if (support.watchedFilesRegistration) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.sql' }] });
+      }
+      const before = JSON.stringify(settings.current);
+      const after = await settings.refresh();
+      if (JSON.stringify(after) !== before) await scheduler.reanalyze();
+    }),
+  );
+
+  connection.onDidChangeConfiguration(
+    guarded(log, 'didChangeConfiguration', undefined, async (params) => {
+      await settings.refresh(pglensSection(params.settings));
+      await scheduler.reanalyze();
+    }),
+  );
+
+  // Open fires onDidOpen and then onDidChangeContent for the same version; the scheduler runs it once.
+  const opening = new Set<string>();
+  documents.onDidOpen(
+    guarded(log, 'didOpen', undefined, ({ document }) => {
+      opening.add(document.uri);
+      scheduler.schedule(document.uri, 'now');
+    }),
+  );
+  documents.onDidChangeContent(
+    guarded(log, 'didChange', undefined, ({ document }) => {
+      if (opening.delete(document.uri)) return;
+      scheduler.schedule(document.uri, 'debounced');
+      if (isSql(document)) schema?.scheduleReload(schemaDelay());
+    }),
+  );
+  documents.onDidSave(
+    guarded(log, 'didSave', undefined, ({ document }) => {
+      if (isSql(document)) schema?.scheduleReload(50);
+    }),
+  );
+  documents.onDidClose(
+    guarded(log, 'didClose', undefined, ({ document }) => {
+      opening.delete(document.uri);
+      scheduler.forget(document.uri);
+      notices.forget(document.uri);
+      void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+      // Unsaved schema edits in the closed editor no longer count; the disk does again.
+      if (isSql(document)) schema?.scheduleReload(schemaDelay());
+    }),
+  );
+
+  connection.onDidChangeWatchedFiles(
+    guarded(log, 'didChangeWatchedFiles', undefined, ({ changes }) => {
+      if (changes.some((change) => /\.sql$/i.test(change.uri))) schema?.scheduleReload(100);
+    }),
+  );
+
+  connection.onHover(
+    guarded(log, 'hover', null, async (params, token: CancellationToken) => {
+      const result = await scheduler.analysisFor(params.textDocument.uri);
+      if (!result || token.isCancellationRequested) return null;
+      return queryHover(result.document, result.analysis, params.position, { sections: hoverSections, token, log });
+    }),
+  );
+
+  connection.onCodeAction(
+    guarded(log, 'codeAction', [], (params) => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      return codeActions(params, {
+        document,
+        identity: identifyDocument(document.uri, document.languageId),
+        support: support.edit,
+        versionOf: (uri) => documents.get(uri)?.version ?? null,
+        exists: (file) => existsSync(file),
+      });
+    }),
+  );
+
+  connection.onExecuteCommand(
+    guarded(log, 'executeCommand', null, (params, token: CancellationToken) =>
+      commands.execute(params.command, params.arguments ?? [], token),
+    ),
+  );
+
+  connection.onShutdown(() => {
+    scheduler.dispose();
+    schema?.dispose();
+  });
+
+  documents.listen(connection);
+  return { connection, documents, scheduler, settings, commands, hoverSections, schema: () => schema, log };
+}
+
+/** The `pglens` section of a pushed configuration (`{ pglens: {…} }`); undefined in the pull model. */
+function pglensSection(settings: unknown): unknown {
+  if (typeof settings !== 'object' || settings === null) return undefined;
+  return (settings as Record<string, unknown>).pglens;
+}
