@@ -1,0 +1,401 @@
+import type { Node } from 'libpg-query';
+import { loadParser, parseSql, type ParsedStatement } from '../sql/parse';
+import { LruCache, statementKey } from './plan-cache';
+import { explainFailure, locateError, type ExplainFailure } from './explain-errors';
+import { parameterSources, sampleParameters } from './parameter-samples';
+import type { Database, Session } from './queryable';
+import { rollbackHazard } from './rollback-safety';
+import { SchemaFingerprint } from './schema-fingerprint';
+import { statementFacts, type StatementFacts } from './statement-facts';
+
+/**
+ * The safe EXPLAIN runner: exactly one statement, its kind read from the AST, never anything that
+ * could change data unless the user opted in — and even then only what a ROLLBACK undoes.
+ *
+ * - SELECTs run inside `BEGIN READ ONLY … ROLLBACK` with `SET LOCAL statement_timeout/lock_timeout`.
+ * - Writes get plain EXPLAIN; with `analyzeWrites: 'rollback'`, EXPLAIN ANALYZE inside BEGIN … ROLLBACK,
+ *   refused when sequences, triggers or foreign tables would escape the rollback.
+ * - `$n` parameters: the generic plan (GENERIC_PLAN on 16+, PREPARE + force_generic_plan before).
+ * - The statement is sent with the extended protocol, so the server itself refuses a second one.
+ */
+export interface ExplainOptions {
+  /** Run the statement (EXPLAIN ANALYZE) for real timings and row counts. Default false. */
+  analyze?: boolean;
+  /** Buffer counts with ANALYZE. Default: on with ANALYZE. */
+  buffers?: boolean;
+  /** `rollback`: writes may be ANALYZEd inside a transaction that is rolled back. Default `never`. */
+  analyzeWrites?: 'never' | 'rollback';
+  /** Values for `$1`, `$2`, … used by ANALYZE; missing ones are sampled from the compared columns. */
+  params?: readonly unknown[];
+  /** Default 5000. */
+  statementTimeoutMs?: number;
+  /** Default 1000. */
+  lockTimeoutMs?: number;
+  /** Aborting cancels the query on the server and resolves at once with `cancelled`. */
+  signal?: AbortSignal;
+  /** Reuse a plan from the cache when the statement, options and schema are unchanged. Default true. */
+  cache?: boolean;
+}
+
+export interface ExplainSuccess {
+  ok: true;
+  /** EXPLAIN's JSON document (the one element of the array PostgreSQL returns); see plan/parse.ts. */
+  json: unknown;
+  /** True when the statement ran (ANALYZE). */
+  analyzed: boolean;
+  /** True when `$n` parameters were planned generically, without values. */
+  genericPlan: boolean;
+  statementKind: 'read' | 'write';
+  /** `SELECT`, `INSERT`, `WITH … DELETE`, … */
+  command: string;
+  /** Why ANALYZE was asked for but not done; the plan shown is the estimated one. */
+  analyzeSkipped?: string;
+  /** Other things worth showing, e.g. which values were sampled for parameters. */
+  notes: string[];
+  fromCache: boolean;
+  /** Milliseconds this call took. */
+  durationMs: number;
+}
+
+export type { ExplainFailure } from './explain-errors';
+export type ExplainOutcome = ExplainSuccess | ExplainFailure;
+
+export interface ExplainRunnerOptions {
+  /** Plans kept. Default 500. */
+  cacheSize?: number;
+  /** How long a read of the schema fingerprint is trusted, in milliseconds. Default 1000. */
+  schemaCheckIntervalMs?: number;
+}
+
+interface Defaults {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+const DEFAULTS: Defaults = { statementTimeoutMs: 5_000, lockTimeoutMs: 1_000 };
+
+/** What will be sent, decided before a connection is taken. */
+interface Plan {
+  text: string;
+  stmt: Node;
+  facts: StatementFacts;
+  analyze: boolean;
+  buffers: boolean;
+  values: unknown[] | undefined;
+  generic: boolean;
+  write: boolean;
+  analyzeSkipped?: string;
+  notes: string[];
+  timeouts: Defaults;
+}
+
+export class ExplainRunner {
+  private readonly cache: LruCache<ExplainSuccess>;
+  private readonly fingerprint: SchemaFingerprint;
+  private prepared = 0;
+
+  constructor(
+    private readonly db: Database,
+    options: ExplainRunnerOptions = {},
+  ) {
+    this.cache = new LruCache(options.cacheSize ?? 500);
+    this.fingerprint = new SchemaFingerprint(db, options.schemaCheckIntervalMs ?? 1_000);
+  }
+
+  async explain(sql: string, options: ExplainOptions = {}): Promise<ExplainOutcome> {
+    const started = performance.now();
+    const done = <T extends ExplainOutcome>(outcome: T): T => {
+      if (outcome.ok) outcome.durationMs = performance.now() - started;
+      return outcome;
+    };
+    await loadParser();
+    const parsed = parseSql(sql);
+    if (!parsed.ok) return { ok: false, reason: 'syntax', message: `The query does not parse (${parsed.message}); fix the syntax first.`, offset: parsed.offset };
+    if (parsed.statements.length === 0) return { ok: false, reason: 'empty', message: 'There is no statement to explain.' };
+    if (parsed.statements.length > 1) {
+      return {
+        ok: false,
+        reason: 'multiple-statements',
+        message: `The text holds ${parsed.statements.length} statements; pglens explains exactly one at a time, so explain them separately.`,
+      };
+    }
+    const statement = parsed.statements[0];
+    const facts = statementFacts(statement.stmt);
+    if (facts.statement.kind === 'refused') return { ok: false, reason: 'not-explainable', message: facts.statement.reason };
+    if (options.signal?.aborted) return cancelled();
+
+    let versionNum: number;
+    let key: string | undefined;
+    try {
+      versionNum = await this.db.serverVersionNum();
+      if (options.cache !== false) key = `${cacheKey(statement.stmt, options)}|${await this.fingerprint.current()}`;
+    } catch (error) {
+      return explainFailure(error, { aborted: false, timeouts: timeoutsOf(options) });
+    }
+    const hit = key === undefined ? undefined : this.cache.get(key);
+    if (hit) return done({ ...hit, notes: [...hit.notes], fromCache: true });
+
+    const plan = planRun(sql, statement, facts, options);
+    const outcome = await this.withCancellation(options.signal, (session, aborted) => this.run(session, plan, versionNum, aborted, statement));
+    if (outcome.ok && key !== undefined) this.cache.set(key, { ...outcome, notes: [...outcome.notes] });
+    return done(outcome);
+  }
+
+  clearCache(): void {
+    this.cache.clear();
+    this.fingerprint.invalidate();
+  }
+
+  /** Runs `work` on a session; an abort cancels the server-side query and resolves immediately. */
+  private withCancellation(
+    signal: AbortSignal | undefined,
+    work: (session: Session, aborted: () => boolean) => Promise<ExplainOutcome>,
+  ): Promise<ExplainOutcome> {
+    return new Promise<ExplainOutcome>((resolve) => {
+      let session: Session | undefined;
+      const onAbort = () => {
+        if (session) void this.db.cancel(session);
+        resolve(cancelled());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.db
+        .withSession((s) => {
+          session = s;
+          if (signal?.aborted) return Promise.resolve(cancelled());
+          return work(s, () => signal?.aborted ?? false);
+        })
+        .then(resolve, (error: unknown) => resolve(explainFailure(error, { aborted: signal?.aborted ?? false, timeouts: DEFAULTS })))
+        .finally(() => signal?.removeEventListener('abort', onAbort));
+    });
+  }
+
+  private async run(session: Session, plan: Plan, versionNum: number, aborted: () => boolean, statement: ParsedStatement): Promise<ExplainOutcome> {
+    const context = { aborted: false, timeouts: plan.timeouts, statementStart: statement.start };
+    try {
+      if (plan.analyze) await this.prepareAnalyze(session, plan);
+      if (aborted()) return cancelled();
+      const json = plan.analyze ? await this.explainAnalyze(session, plan) : await this.explainPlain(session, plan, versionNum);
+      return success(plan, json);
+    } catch (error) {
+      context.aborted = aborted();
+      const failure = explainFailure(error, context);
+      // A SELECT that turned out to write (a volatile function) fails under READ ONLY: show the estimate.
+      if (failure.reason === 'read-only' && plan.analyze && !plan.write && !context.aborted) {
+        const fallback: Plan = {
+          ...plan,
+          analyze: false,
+          buffers: false,
+          analyzeSkipped: `ANALYZE was stopped: the query tried to write (${failure.detail ?? 'read-only transaction'}), probably in a function it calls, so only the estimated plan is shown`,
+        };
+        try {
+          return success(fallback, await this.explainPlain(session, fallback, versionNum));
+        } catch (second) {
+          return explainFailure(second, context);
+        }
+      }
+      return failure;
+    }
+  }
+
+  /** Fills in parameter values and checks that a write can be rolled back; may downgrade to plain EXPLAIN. */
+  private async prepareAnalyze(session: Session, plan: Plan): Promise<void> {
+    const count = plan.facts.parameterCount;
+    if (count > 0) {
+      const values = Array.from({ length: count }, (_, i) => plan.values?.[i]);
+      const missing = values.map((v, i) => (v === undefined ? i + 1 : 0)).filter(Boolean);
+      if (missing.length) {
+        const sources = parameterSources(plan.stmt);
+        const samples = await sampleParameters(sources.filter((s) => missing.includes(s.parameter)), session);
+        for (const sample of samples) {
+          values[sample.parameter - 1] = sample.value;
+          plan.notes.push(`$${sample.parameter} = ${truncate(sample.value)} (sampled from ${sample.relation.name}.${sample.column})`);
+        }
+      }
+      const unfilled = values.map((v, i) => (v === undefined ? `$${i + 1}` : '')).filter(Boolean);
+      if (unfilled.length) {
+        downgrade(plan, `ANALYZE needs a value for ${unfilled.join(', ')} and none could be sampled; pass parameter values to run it`);
+        return;
+      }
+      plan.values = values;
+    }
+    if (plan.write) {
+      const hazard = await rollbackHazard(plan.facts, session);
+      if (hazard) downgrade(plan, `ANALYZE was not run: ${hazard}; the estimated plan is shown instead`);
+    }
+  }
+
+  private async explainPlain(session: Session, plan: Plan, versionNum: number): Promise<unknown> {
+    const begin = ['BEGIN READ ONLY', ...timeoutSettings(plan.timeouts)];
+    if (plan.facts.parameterCount === 0) {
+      return this.inTransaction(session, begin, () => sendStatement(session, 'EXPLAIN (FORMAT JSON) ', plan.text));
+    }
+    if (versionNum >= 160000) {
+      return this.inTransaction(session, begin, () => sendStatement(session, 'EXPLAIN (GENERIC_PLAN, FORMAT JSON) ', plan.text));
+    }
+    // Before 16: plan a prepared statement with the generic plan forced; the NULLs are never used.
+    const name = `pglens_explain_${++this.prepared}`;
+    const nulls = Array.from({ length: plan.facts.parameterCount }, () => 'NULL').join(', ');
+    try {
+      return await this.inTransaction(session, [...begin, 'SET LOCAL plan_cache_mode = force_generic_plan'], () => {
+        const prepare = sendStatement(session, `PREPARE ${name} AS `, plan.text);
+        const explain = session.query(`EXPLAIN (FORMAT JSON) EXECUTE ${name}(${nulls})`);
+        return settleInOrder(prepare, explain);
+      });
+    } finally {
+      // Prepared statements outlive a ROLLBACK.
+      await session.control([`DEALLOCATE ${name}`]).catch(() => undefined);
+    }
+  }
+
+  private async explainAnalyze(session: Session, plan: Plan): Promise<unknown> {
+    const options = ['ANALYZE', ...(plan.buffers ? ['BUFFERS'] : []), 'FORMAT JSON'].join(', ');
+    const prefix = `EXPLAIN (${options}) `;
+    if (!plan.write) {
+      return this.inTransaction(session, ['BEGIN READ ONLY', ...timeoutSettings(plan.timeouts)], () => sendStatement(session, prefix, plan.text, plan.values));
+    }
+    // A write runs for real: BEGIN must have succeeded before it is sent, so never pipeline past it.
+    await session.control(['BEGIN READ WRITE', ...timeoutSettings(plan.timeouts)]);
+    let result: { rows: unknown[] };
+    try {
+      result = await sendStatement(session, prefix, plan.text, plan.values);
+    } catch (error) {
+      await session.control(['ROLLBACK']).catch(() => undefined);
+      throw error;
+    }
+    await session.control(['ROLLBACK']);
+    return extractJson(result);
+  }
+
+  /** BEGIN …; the statement; ROLLBACK — sent together on a pipelined connection, in turn otherwise. */
+  private async inTransaction(session: Session, begin: string[], statement: () => Promise<{ rows: unknown[] }>): Promise<unknown> {
+    if (!session.pipelined) {
+      await session.control(begin);
+      let result: { rows: unknown[] };
+      try {
+        result = await statement();
+      } catch (error) {
+        await session.control(['ROLLBACK']).catch(() => undefined);
+        throw error;
+      }
+      await session.control(['ROLLBACK']);
+      return extractJson(result);
+    }
+    const started = session.control(begin);
+    const result = statement();
+    const rolledBack = session.control(['ROLLBACK']);
+    const [b, r, e] = await Promise.allSettled([started, result, rolledBack]);
+    if (b.status === 'rejected') throw b.reason;
+    if (r.status === 'rejected') throw r.reason;
+    if (e.status === 'rejected') throw e.reason;
+    return extractJson(r.value);
+  }
+}
+
+function planRun(sql: string, statement: ParsedStatement, facts: StatementFacts, options: ExplainOptions): Plan {
+  const write = facts.statement.kind === 'write';
+  const plan: Plan = {
+    text: sql.slice(statement.start, statement.end),
+    stmt: statement.stmt,
+    facts,
+    analyze: options.analyze ?? false,
+    buffers: options.buffers ?? options.analyze ?? false,
+    values: options.params ? [...options.params] : undefined,
+    generic: false,
+    write,
+    notes: [],
+    timeouts: timeoutsOf(options),
+  };
+  if (plan.analyze && write && options.analyzeWrites !== 'rollback') {
+    downgrade(
+      plan,
+      `ANALYZE was not run because it would execute the ${facts.statement.command}; set analyzeWrites to "rollback" to run it inside a transaction that is rolled back`,
+    );
+  }
+  if (plan.analyze && !write && facts.sequenceCalls.length) {
+    downgrade(plan, `ANALYZE was not run: the query calls ${facts.sequenceCalls[0]}(), and sequences do not roll back`);
+  }
+  if (!plan.analyze && facts.parameterCount > 0) plan.generic = true;
+  return plan;
+}
+
+function downgrade(plan: Plan, reason: string): void {
+  plan.analyze = false;
+  plan.buffers = false;
+  plan.analyzeSkipped = reason;
+  if (plan.facts.parameterCount > 0) plan.generic = true;
+}
+
+function timeoutsOf(options: ExplainOptions): Defaults {
+  return {
+    statementTimeoutMs: positive(options.statementTimeoutMs) ?? DEFAULTS.statementTimeoutMs,
+    lockTimeoutMs: positive(options.lockTimeoutMs) ?? DEFAULTS.lockTimeoutMs,
+  };
+}
+
+function positive(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
+}
+
+function timeoutSettings(timeouts: Defaults): string[] {
+  return [`SET LOCAL statement_timeout = ${timeouts.statementTimeoutMs}`, `SET LOCAL lock_timeout = ${timeouts.lockTimeoutMs}`];
+}
+
+function cacheKey(stmt: Node, options: ExplainOptions): string {
+  const relevant = {
+    a: options.analyze ?? false,
+    b: options.buffers ?? options.analyze ?? false,
+    w: options.analyzeWrites ?? 'never',
+    p: options.analyze ? options.params ?? null : null,
+  };
+  return `${statementKey(stmt)}|${JSON.stringify(relevant)}`;
+}
+
+/** Sends the user's statement behind `prefix`; a failure remembers where in the statement it is. */
+async function sendStatement(session: Session, prefix: string, text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+  try {
+    return await session.query(prefix + text, values);
+  } catch (error) {
+    locateError(error, prefix.length);
+    throw error;
+  }
+}
+
+/** The first promise's failure wins (PREPARE before EXPLAIN EXECUTE): it says what went wrong. */
+async function settleInOrder<T>(first: Promise<unknown>, second: Promise<T>): Promise<T> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return b.value;
+}
+
+/** `[{ "QUERY PLAN": [ {…} ] }]` → `{…}`; PGlite and pg may hand the JSON over as text. */
+function extractJson(result: { rows: unknown[] }): unknown {
+  const row = result.rows[0] as Record<string, unknown> | undefined;
+  let value = row ? Object.values(row)[0] : undefined;
+  if (typeof value === 'string') value = JSON.parse(value) as unknown;
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function success(plan: Plan, json: unknown): ExplainSuccess {
+  const outcome: ExplainSuccess = {
+    ok: true,
+    json,
+    analyzed: plan.analyze,
+    genericPlan: plan.generic,
+    statementKind: plan.write ? 'write' : 'read',
+    command: plan.facts.statement.command,
+    notes: plan.notes,
+    fromCache: false,
+    durationMs: 0,
+  };
+  if (plan.analyzeSkipped) outcome.analyzeSkipped = plan.analyzeSkipped;
+  return outcome;
+}
+
+function cancelled(): ExplainFailure {
+  return { ok: false, reason: 'cancelled', message: 'The EXPLAIN was cancelled.' };
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 37)}…` : value;
+}

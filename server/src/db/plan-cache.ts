@@ -1,0 +1,41 @@
+import { createHash } from 'node:crypto';
+import type { Node } from 'libpg-query';
+
+/** A bounded map that forgets the least recently used entry first. */
+export class LruCache<V> {
+  private readonly entries = new Map<string, V>();
+
+  constructor(private readonly limit: number) {}
+
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/**
+ * The statement's identity for caching plans: a hash of its AST without source locations, so
+ * white space, comments and letter case of keywords do not matter but constants do (libpg-query's
+ * normalize/fingerprint drop constants, and `status = 'done'` can plan differently from `'new'`).
+ */
+export function statementKey(stmt: Node): string {
+  const json = JSON.stringify(stmt, (key, value: unknown) => (key === 'location' || key.endsWith('_location') ? undefined : value));
+  return createHash('sha1').update(json).digest('base64url');
+}

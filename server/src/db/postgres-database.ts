@@ -1,0 +1,146 @@
+import { Client, Pool, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
+import { isConnectionError } from './connection-errors';
+import type { Database, QueryRows, Session } from './queryable';
+
+export interface PoolOptions {
+  /** Most connections held at once. */
+  max?: number;
+  /** Milliseconds an unused connection stays open. */
+  idleTimeoutMillis?: number;
+  /** Milliseconds to wait for a connection to open. */
+  connectionTimeoutMillis?: number;
+}
+
+export const DEFAULT_POOL_OPTIONS: Required<PoolOptions> = {
+  max: 3,
+  idleTimeoutMillis: 10_000,
+  connectionTimeoutMillis: 5_000,
+};
+
+/**
+ * A PostgreSQL server behind a small `pg` pool. Every connection starts read-only
+ * (`default_transaction_read_only`), so nothing pglens sends can write unless it begins with an explicit
+ * `BEGIN READ WRITE`. Connections are pipelined: statements issued together go out in one round trip.
+ */
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres';
+  private readonly pool: Pool;
+  private readonly pids = new WeakMap<Session, number>();
+  private versionNum: Promise<number> | undefined;
+
+  constructor(
+    private readonly clientConfig: ClientConfig,
+    options: PoolOptions = {},
+    /** Told about errors that mean the connection is gone, so the owner can mark the database failed. */
+    private readonly onConnectionError: (error: unknown) => void = () => undefined,
+  ) {
+    const settings = { ...DEFAULT_POOL_OPTIONS, ...options };
+    this.pool = new Pool({
+      ...clientConfig,
+      options: [clientConfig.options, '-c default_transaction_read_only=on'].filter(Boolean).join(' '),
+      max: settings.max,
+      idleTimeoutMillis: settings.idleTimeoutMillis,
+      connectionTimeoutMillis: clientConfig.connectionTimeoutMillis ?? settings.connectionTimeoutMillis,
+      pipeline: true,
+      allowExitOnIdle: true,
+    });
+    // An idle connection dying (server restart, network drop) must never crash the process.
+    this.pool.on('error', (error) => this.onConnectionError(error));
+  }
+
+  async query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>> {
+    try {
+      const result = await this.pool.query(extended(text, values));
+      return { rows: result.rows as R[] };
+    } catch (error) {
+      this.notice(error);
+      throw error;
+    }
+  }
+
+  serverVersionNum(): Promise<number> {
+    this.versionNum ??= this.query<{ v: string }>("SELECT current_setting('server_version_num') AS v").then(
+      (result) => Number(result.rows[0]?.v),
+      (error: unknown) => {
+        this.versionNum = undefined;
+        throw error;
+      },
+    );
+    return this.versionNum;
+  }
+
+  async withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      this.notice(error);
+      throw error;
+    }
+    let broken = false;
+    // pg-pool only listens for errors on idle connections; one lost while lent out must not crash us.
+    const onError = (error: unknown) => {
+      broken = true;
+      this.notice(error);
+    };
+    client.on('error', onError);
+    const guard = async <V>(run: () => Promise<V>): Promise<V> => {
+      try {
+        return await run();
+      } catch (error) {
+        if (isConnectionError(error)) {
+          broken = true;
+          this.notice(error);
+        }
+        throw error;
+      }
+    };
+    const session: Session = {
+      pipelined: true,
+      query: <R>(text: string, values?: unknown[]) =>
+        guard(async () => ({ rows: (await client.query(extended(text, values))).rows as R[] })),
+      control: (statements) => guard(async () => void (await client.query(statements.join('; ')))),
+    };
+    const pid = (client as unknown as { processID?: number }).processID;
+    if (typeof pid === 'number') this.pids.set(session, pid);
+    try {
+      return await work(session);
+    } finally {
+      client.removeListener('error', onError);
+      // A connection left inside a transaction (or broken) is closed rather than handed to the next user.
+      client.release(broken || client.getTransactionStatus() !== 'I');
+    }
+  }
+
+  /** Cancels from a fresh connection: the pool may be busy, and a cancel must never wait behind the query. */
+  async cancel(session: Session): Promise<void> {
+    const pid = this.pids.get(session);
+    if (pid === undefined) return;
+    const client = new Client({ ...this.clientConfig, connectionTimeoutMillis: 3_000 });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch {
+      // The statement ends anyway at its statement_timeout.
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  async end(): Promise<void> {
+    await this.pool.end().catch(() => undefined);
+  }
+
+  private notice(error: unknown): void {
+    if (isConnectionError(error)) {
+      this.versionNum = undefined;
+      this.onConnectionError(error);
+    }
+  }
+}
+
+/** The extended protocol: one statement per message, so the server refuses a smuggled second one. */
+function extended(text: string, values?: unknown[]): QueryConfig {
+  return { text, values: values ?? [], queryMode: 'extended' } as QueryConfig;
+}

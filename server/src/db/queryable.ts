@@ -1,0 +1,80 @@
+/**
+ * The smallest surface pglens needs from a database, so a `pg` pool and the embedded PGlite database
+ * (whose `query(sql, params)` has this shape) can stand in for each other.
+ */
+export interface QueryRows<R> {
+  rows: R[];
+}
+
+/** Runs exactly one statement with optional `$n` parameter values. */
+export interface Queryable {
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>>;
+}
+
+/** A Queryable that may also run several of pglens's own statements in one call (PGlite's `exec`). */
+interface Executable extends Queryable {
+  exec(text: string): Promise<unknown>;
+}
+
+/** One connection held for a unit of work: a transaction must run on a single connection. */
+export interface Session {
+  /** One statement, sent so that the server itself refuses a second one (extended protocol). */
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>>;
+  /** pglens's own control statements (BEGIN, SET LOCAL, ROLLBACK…) — never user text. */
+  control(statements: readonly string[]): Promise<void>;
+  /** True when calls issued without awaiting are sent together (pipelined) and run in order. */
+  readonly pipelined: boolean;
+}
+
+export type DatabaseKind = 'postgres' | 'embedded';
+
+/** A database pglens may plan queries on. */
+export interface Database extends Queryable {
+  readonly kind: DatabaseKind;
+  /** `server_version_num`, e.g. 150020; read once. */
+  serverVersionNum(): Promise<number>;
+  /** Lends one connection to `work` and takes it back afterwards, whatever happens. */
+  withSession<T>(work: (session: Session) => Promise<T>): Promise<T>;
+  /** Cancels the statement `session` is running, from another connection; a no-op where impossible. */
+  cancel(session: Session): Promise<void>;
+}
+
+/**
+ * A Database over a single connection (PGlite, or one pg Client): sessions take turns, since two
+ * interleaved transactions on one connection would be one transaction.
+ */
+export function singleConnectionDatabase(queryable: Queryable, kind: DatabaseKind = 'embedded'): Database {
+  let queue: Promise<unknown> = Promise.resolve();
+  let versionNum: Promise<number> | undefined;
+  const session: Session = {
+    query: (text, values) => queryable.query(text, values),
+    control: async (statements) => {
+      if (isExecutable(queryable)) {
+        await queryable.exec(statements.join(';\n'));
+        return;
+      }
+      for (const statement of statements) await queryable.query(statement);
+    },
+    pipelined: false,
+  };
+  return {
+    kind,
+    query: (text, values) => queryable.query(text, values),
+    serverVersionNum() {
+      versionNum ??= queryable
+        .query<{ v: string }>("SELECT current_setting('server_version_num') AS v")
+        .then((result) => Number(result.rows[0]?.v));
+      return versionNum;
+    },
+    withSession<T>(work: (s: Session) => Promise<T>): Promise<T> {
+      const turn = queue.then(() => work(session));
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+    cancel: async () => undefined,
+  };
+}
+
+function isExecutable(queryable: Queryable): queryable is Executable {
+  return typeof (queryable as Partial<Executable>).exec === 'function';
+}
