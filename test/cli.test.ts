@@ -21,6 +21,13 @@ const SYNTAX_ERROR: Finding = {
   data: { parserMessage: 'syntax error at or near "LIMT"' },
 };
 
+/** The same mistake inside a query call in TypeScript, placed through the extractor's position map. */
+const TS_SYNTAX_ERROR: Finding = {
+  ...SYNTAX_ERROR,
+  file: 'cli-workspace/src/customers.ts',
+  range: { start: { line: 10, character: 5 }, end: { line: 10, character: 9 } },
+};
+
 interface Run {
   status: number | null;
   stdout: string;
@@ -129,11 +136,11 @@ describe('pglens: help, version and usage errors', () => {
 });
 
 describe('pglens check --format json', () => {
-  it('prints one JSON object with the syntax error at its exact position and exits 1', () => {
+  it('prints one JSON object with the syntax errors at their exact positions and exits 1', () => {
     const run = pglens(['check', 'cli-workspace', '--format', 'json']);
     expect(run.status).toBe(1);
     const findings = findingsOf(run);
-    expect(syntaxFindings(findings)).toEqual([SYNTAX_ERROR]);
+    expect(syntaxFindings(findings)).toEqual([SYNTAX_ERROR, TS_SYNTAX_ERROR]);
     for (const finding of findings) {
       expect(SEVERITIES).toContain(finding.severity);
       expect(Object.keys(finding).slice(0, 6)).toEqual(['file', 'range', 'severity', 'code', 'message', 'data']);
@@ -159,7 +166,7 @@ describe('pglens check --format json', () => {
     }
     const run = pglens(['check', 'cli-workspace', '--format', 'json'], { cwd: dir });
     const found = syntaxFindings(findingsOf(run));
-    expect(found).toHaveLength(81);
+    expect(found).toHaveLength(82); // two in each of 40 files, one in broken.sql, one in customers.ts
     const key = (f: Finding) => [f.file, f.range.start.line, f.range.start.character] as const;
     const sorted = [...found].sort((a, b) => {
       const [fa, la, ca] = key(a);
@@ -172,9 +179,12 @@ describe('pglens check --format json', () => {
 
   it('names files as typed on the command line, joined with the path inside', () => {
     const fromRepo = pglens(['check', 'test/fixtures/cli-workspace/', '--format', 'json'], { cwd: ROOT });
-    expect(syntaxFindings(findingsOf(fromRepo)).map((f) => f.file)).toEqual(['test/fixtures/cli-workspace/broken.sql']);
-    const dotted = pglens(['check', './cli-workspace', '--format', 'json']);
-    expect(syntaxFindings(findingsOf(dotted)).map((f) => f.file)).toEqual(['cli-workspace/broken.sql']);
+    expect(syntaxFindings(findingsOf(fromRepo)).map((f) => f.file)).toEqual([
+      'test/fixtures/cli-workspace/broken.sql',
+      'test/fixtures/cli-workspace/src/customers.ts',
+    ]);
+    const dotted = pglens(['check', './cli-workspace/src', '--format', 'json']);
+    expect(syntaxFindings(findingsOf(dotted)).map((f) => f.file)).toEqual(['cli-workspace/src/customers.ts']);
   });
 
   it('checks a single file, and a file inside a folder also given only once', () => {
@@ -182,7 +192,7 @@ describe('pglens check --format json', () => {
     expect(single.status).toBe(1);
     expect(syntaxFindings(findingsOf(single))).toEqual([SYNTAX_ERROR]);
     const overlapping = pglens(['check', 'cli-workspace', 'cli-workspace/broken.sql', '--format', 'json']);
-    expect(syntaxFindings(findingsOf(overlapping))).toEqual([SYNTAX_ERROR]);
+    expect(syntaxFindings(findingsOf(overlapping))).toEqual([SYNTAX_ERROR, TS_SYNTAX_ERROR]);
   });
 });
 
@@ -196,7 +206,7 @@ describe('pglens check: exit status', () => {
   it('exits 0 with --fail-on never even though findings are printed', () => {
     const run = pglens(['check', 'cli-workspace', '--fail-on', 'never', '--format', 'json']);
     expect(run.status).toBe(0);
-    expect(syntaxFindings(findingsOf(run))).toEqual([SYNTAX_ERROR]);
+    expect(syntaxFindings(findingsOf(run))).toEqual([SYNTAX_ERROR, TS_SYNTAX_ERROR]);
   });
 
   it('compares findings with the --fail-on threshold', () => {
@@ -234,7 +244,7 @@ describe('pglens check --format text', () => {
 
   it('counts checked and skipped files in the summary', () => {
     const run = pglens(['check', 'cli-workspace']);
-    expect(run.stdout).toMatch(/^\d+ errors?(, \d+ \w+)* in \d+ files? \(4 files checked, 1 skipped\)\.$/m);
+    expect(run.stdout).toMatch(/^\d+ errors(, \d+ \w+)* in \d+ files \(5 files checked, 1 skipped\)\.$/m);
     expect(run.stdout).toContain('cli-workspace/broken.sql:8:2 error sql-syntax Syntax error at or near "LIMT".\n');
   });
 
@@ -281,7 +291,12 @@ describe('pglens check --format sarif', () => {
       expect(rule.helpUri).toMatch(new RegExp(`^https://.*/docs/rules/${rule.id}\\.md$`));
     }
     const syntax = sarifRun.results.filter((result: { ruleId: string }) => result.ruleId === 'sql-syntax');
-    expect(syntax).toEqual([
+    expect(syntax).toHaveLength(2);
+    expect(syntax[1].locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'test/fixtures/cli-workspace/src/customers.ts' },
+      region: { startLine: 11, startColumn: 6, endLine: 11, endColumn: 10 },
+    });
+    expect(syntax.slice(0, 1)).toEqual([
       {
         ruleId: 'sql-syntax',
         ruleIndex: rules.findIndex((rule) => rule.id === 'sql-syntax'),
