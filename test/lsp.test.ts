@@ -1,5 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, fork } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -295,6 +296,75 @@ describe('language server over stdio', () => {
   it('is still alive, then shuts down and exits cleanly', async () => {
     expect(client.alive).toBe(true);
     expect(client.stderr).not.toMatch(/uncaught|unhandled/i);
+    expect(await client.shutdown()).toBe(0);
+  });
+});
+
+describe('transports', () => {
+  it('speaks over node IPC, as the VS Code client starts it', async () => {
+    const child = fork(server, ['--node-ipc'], { stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+    const messages: { id?: number; method?: string; result?: unknown }[] = [];
+    child.on('message', (message) => messages.push(message as (typeof messages)[number]));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    try {
+      child.send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: process.pid, rootUri: null, capabilities: {} } });
+      await expect.poll(() => messages.find((m) => m.id === 1), { timeout: 10_000 }).toBeDefined();
+      expect(messages.find((m) => m.id === 1)?.result).toMatchObject({ serverInfo: { name: 'pglens' }, capabilities: { hoverProvider: true } });
+      child.send({ jsonrpc: '2.0', method: 'initialized', params: {} });
+      child.send({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: 'untitled:Untitled-1', languageId: 'sql', version: 1, text: 'SELEC 1' } } });
+      // An untitled buffer is analysed by its language id.
+      await expect.poll(() => messages.find((m) => m.method === 'textDocument/publishDiagnostics'), { timeout: 10_000 }).toMatchObject({
+        params: { uri: 'untitled:Untitled-1', version: 1, diagnostics: [{ code: 'sql-syntax' }] },
+      });
+      child.send({ jsonrpc: '2.0', id: 2, method: 'shutdown', params: null });
+      await expect.poll(() => messages.find((m) => m.id === 2)).toBeDefined();
+      child.send({ jsonrpc: '2.0', method: 'exit', params: null });
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill();
+    }
+  });
+
+  it('explains how to start it when no transport is given', () => {
+    let failure: { status?: number; stderr?: Buffer } = {};
+    try {
+      execFileSync(process.execPath, [server], { stdio: 'pipe' });
+    } catch (error) {
+      failure = error as typeof failure;
+    }
+    expect(failure.status).toBe(1);
+    expect(failure.stderr?.toString()).toContain('--stdio or --node-ipc');
+  });
+});
+
+describe('workspace schema', () => {
+  const missingLimit = (diagnostics: Diagnostic[] | undefined) => (diagnostics ?? []).filter((d) => d.code === 'missing-limit');
+
+  it('reloads when a migration changes on disk or in an editor, and re-analyses open documents', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'pglens-lsp-'));
+    const migration = join(folder, '001_users.sql');
+    writeFileSync(migration, 'CREATE TABLE users (id bigint, email text NOT NULL);\n');
+    const client = startServer();
+    await client.initialize({ rootUri: pathToFileURL(folder).href, initializationOptions: { debounceMs: 50 } });
+
+    // Without a key on users.id, a lookup by id may return many rows: missing-limit reports it.
+    const uri = pathToFileURL(join(folder, 'lookup.sql')).href;
+    client.open(uri, 'SELECT email FROM users WHERE id = $1;');
+    expect(missingLimit(await client.diagnostics(uri, 1))).toHaveLength(1);
+
+    // The migration gains a primary key on disk: one row at most, no finding.
+    writeFileSync(migration, 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n');
+    client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(migration).href, type: 2 }] });
+    await expect.poll(() => missingLimit(client.published(uri).at(-1)?.diagnostics), { timeout: 10_000 }).toHaveLength(0);
+
+    // Unsaved text in an editor wins over the disk; closing the editor goes back to the disk.
+    const migrationUri = pathToFileURL(migration).href;
+    client.open(migrationUri, readFileSync(migration, 'utf8'));
+    client.change(migrationUri, 'CREATE TABLE users (id bigint, email text NOT NULL);\n', 2);
+    await expect.poll(() => missingLimit(client.published(uri).at(-1)?.diagnostics), { timeout: 10_000 }).toHaveLength(1);
+    client.close(migrationUri);
+    await expect.poll(() => missingLimit(client.published(uri).at(-1)?.diagnostics), { timeout: 10_000 }).toHaveLength(0);
+    expect(client.published(uri).every((p) => p.version === 1)).toBe(true);
     expect(await client.shutdown()).toBe(0);
   });
 });

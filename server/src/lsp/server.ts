@@ -28,6 +28,7 @@ import { HOVER_SECTIONS, queryHover, type HoverSection } from './hover';
 import { connectionLogger, describeError, type Logger } from './log';
 import { SkippedNotices } from './notices';
 import { AnalysisScheduler } from './scheduler';
+import { SchemaEdits } from './schema-edits';
 import { SettingsStore } from './settings-store';
 import { WorkspaceSchema } from './workspace-schema';
 
@@ -159,9 +160,11 @@ export function createServer(connection: Connection): PglensServer {
 
   // Open fires onDidOpen and then onDidChangeContent for the same version; the scheduler runs it once.
   const opening = new Set<string>();
+  const schemaEdits = new SchemaEdits();
   documents.onDidOpen(
     guarded(log, 'didOpen', undefined, ({ document }) => {
       opening.add(document.uri);
+      if (isSql(document)) schemaEdits.affectsSchema(document.uri, document.getText());
       scheduler.schedule(document.uri, 'now');
     }),
   );
@@ -169,7 +172,7 @@ export function createServer(connection: Connection): PglensServer {
     guarded(log, 'didChange', undefined, ({ document }) => {
       if (opening.delete(document.uri)) return;
       scheduler.schedule(document.uri, 'debounced');
-      if (isSql(document)) schema?.scheduleReload(schemaDelay());
+      if (isSql(document) && schemaEdits.affectsSchema(document.uri, document.getText())) schema?.scheduleReload(schemaDelay());
     }),
   );
   documents.onDidSave(
@@ -184,7 +187,7 @@ export function createServer(connection: Connection): PglensServer {
       notices.forget(document.uri);
       void connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
       // Unsaved schema edits in the closed editor no longer count; the disk does again.
-      if (isSql(document)) schema?.scheduleReload(schemaDelay());
+      if (schemaEdits.forget(document.uri) || (isSql(document) && document.version > 1)) schema?.scheduleReload(schemaDelay());
     }),
   );
 
