@@ -1,7 +1,7 @@
 import { describeConnectionError, isConnectionError } from './connection-errors';
 import type { ConnectionTarget } from './connection-target';
 import { PostgresDatabase, type PoolOptions } from './postgres-database';
-import { singleConnectionDatabase, type Database, type Queryable } from './queryable';
+import { databaseFromQueryable, type Database, type Queryable } from './queryable';
 import { redact } from './redact';
 
 /**
@@ -49,7 +49,7 @@ const DEFAULT_HEARTBEAT_MS = 30_000;
 interface Backend {
   /** Human description of what we connect to, no password. */
   target: string;
-  open(onLost: (error: unknown) => void): Database;
+  open(onLost: (error: unknown) => void): Promise<Database>;
   probe(database: Database): Promise<ConnectionState>;
   describe(error: unknown): string;
   close(database: Database): Promise<void>;
@@ -78,7 +78,7 @@ export class DatabaseConnection {
     return new DatabaseConnection(
       {
         target: target.description,
-        open: (onLost) => new PostgresDatabase(target.clientConfig, options.pool, onLost),
+        open: async (onLost) => new PostgresDatabase(target.clientConfig, options.pool, onLost),
         probe: async (database) => {
           const { rows } = await database.query<{ database: string; version: string; num: string }>(
             "SELECT current_database() AS database, current_setting('server_version') AS version, current_setting('server_version_num') AS num",
@@ -101,17 +101,18 @@ export class DatabaseConnection {
     );
   }
 
-  /** The embedded database (PGlite): `open` starts it once; it cannot drop away like a server. */
+  /**
+   * The embedded database (the PGlite sandbox): `open` starts it, once; a failed start is retried with
+   * the same backoff as a server.
+   */
   static embedded(open: () => Promise<Queryable>, options: ConnectionOptions = {}): DatabaseConnection {
-    let queryable: Promise<Queryable> | undefined;
-    let database: Database | undefined;
+    let database: Promise<Database> | undefined;
     return new DatabaseConnection(
       {
         target: 'embedded database',
         open: () => {
-          queryable ??= open();
-          const lazy: Queryable = { query: async (text, values) => (await queryable!).query(text, values) };
-          database ??= singleConnectionDatabase(lazy, 'embedded');
+          database ??= open().then((queryable) => databaseFromQueryable(queryable, 'embedded'));
+          database.catch(() => (database = undefined)); // let the next attempt start it afresh
           return database;
         },
         probe: async (db) => {
@@ -121,11 +122,7 @@ export class DatabaseConnection {
           const version = rows[0].version.split(' ')[0];
           return { status: 'embedded', label: `embedded PostgreSQL ${version}`, serverVersion: version, serverVersionNum: Number(rows[0].num) };
         },
-        describe: (error) => {
-          queryable = undefined; // let the next attempt start it afresh
-          database = undefined;
-          return `The embedded database could not start: ${redact(error instanceof Error ? error.message : String(error))}.`;
-        },
+        describe: (error) => `The embedded database could not start: ${redact(error instanceof Error ? error.message : String(error))}.`,
         close: async () => undefined,
       },
       { heartbeatMs: 0, ...options },
@@ -184,10 +181,8 @@ export class DatabaseConnection {
     this.clearTimers();
     this.attempt += 1;
     this.setState({ status: 'connecting', target: this.backend.target, attempt: this.attempt });
-    this.db ??= this.backend.open((error) => this.lost(error));
-    const db = this.db;
-    this.probing = this.backend
-      .probe(db)
+    this.probing = this.openDatabase()
+      .then((db) => this.backend.probe(db))
       .then(
         (state) => {
           this.attempt = 0;
@@ -199,6 +194,11 @@ export class DatabaseConnection {
       )
       .finally(() => (this.probing = undefined));
     return this.probing;
+  }
+
+  private async openDatabase(): Promise<Database> {
+    this.db ??= await this.backend.open((error) => this.lost(error));
+    return this.db;
   }
 
   private lost(error: unknown): void {

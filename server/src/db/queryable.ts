@@ -39,24 +39,30 @@ export interface Database extends Queryable {
   cancel(session: Session): Promise<void>;
 }
 
+/** A Queryable that lends exclusive use of its connection (the sandbox's `connect()`, like pg's Pool). */
+export interface LendingQueryable extends Queryable {
+  connect(): Promise<Queryable & { release(): void }>;
+}
+
 /**
- * A Database over a single connection (PGlite, or one pg Client): sessions take turns, since two
- * interleaved transactions on one connection would be one transaction.
+ * A Database over a Queryable (the embedded PGlite sandbox, one pg Client). A session takes the
+ * connection exclusively — through `connect()` when the Queryable lends it, else by taking turns — since
+ * two interleaved transactions on one connection would be one transaction.
  */
-export function singleConnectionDatabase(queryable: Queryable, kind: DatabaseKind = 'embedded'): Database {
+export function databaseFromQueryable(queryable: Queryable, kind: DatabaseKind = 'embedded'): Database {
   let queue: Promise<unknown> = Promise.resolve();
   let versionNum: Promise<number> | undefined;
-  const session: Session = {
-    query: (text, values) => queryable.query(text, values),
+  const sessionOver = (q: Queryable): Session => ({
+    query: (text, values) => q.query(text, values),
     control: async (statements) => {
-      if (isExecutable(queryable)) {
-        await queryable.exec(statements.join(';\n'));
+      if (isExecutable(q)) {
+        await q.exec(statements.join(';\n'));
         return;
       }
-      for (const statement of statements) await queryable.query(statement);
+      for (const statement of statements) await q.query(statement);
     },
     pipelined: false,
-  };
+  });
   return {
     kind,
     query: (text, values) => queryable.query(text, values),
@@ -64,10 +70,19 @@ export function singleConnectionDatabase(queryable: Queryable, kind: DatabaseKin
       versionNum ??= queryable
         .query<{ v: string }>("SELECT current_setting('server_version_num') AS v")
         .then((result) => Number(result.rows[0]?.v));
+      versionNum.catch(() => (versionNum = undefined));
       return versionNum;
     },
-    withSession<T>(work: (s: Session) => Promise<T>): Promise<T> {
-      const turn = queue.then(() => work(session));
+    async withSession<T>(work: (s: Session) => Promise<T>): Promise<T> {
+      if (isLending(queryable)) {
+        const client = await queryable.connect();
+        try {
+          return await work(sessionOver(client));
+        } finally {
+          client.release();
+        }
+      }
+      const turn = queue.then(() => work(sessionOver(queryable)));
       queue = turn.catch(() => undefined);
       return turn;
     },
@@ -77,4 +92,8 @@ export function singleConnectionDatabase(queryable: Queryable, kind: DatabaseKin
 
 function isExecutable(queryable: Queryable): queryable is Executable {
   return typeof (queryable as Partial<Executable>).exec === 'function';
+}
+
+function isLending(queryable: Queryable): queryable is LendingQueryable {
+  return typeof (queryable as Partial<LendingQueryable>).connect === 'function';
 }
