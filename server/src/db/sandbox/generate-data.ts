@@ -166,7 +166,7 @@ async function fillTable(db: SqlExecutor, keys: KeyTables, step: FillStep, progr
   if (step.rows === 0) return 0;
   const g = '_s._g';
   const deferred = new Set(step.deferred);
-  const picks = await foreignKeyPicks(table, keys, deferred, g);
+  const picks = await foreignKeyPicks(table, keys, deferred, '_g');
   const columnSql = new Map<string, string>(); // column → value expression
   for (const pick of picks) {
     pick.fk.columns.forEach((column, i) => {
