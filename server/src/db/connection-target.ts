@@ -101,6 +101,8 @@ export function parseDatabaseUrl(url: string): UrlParts | string {
   try {
     parsed = new URL(url);
   } catch {
+    const port = /^[a-z]+:\/\/(?:[^@/]*@)?[^/:?#]*:([^/?#]*)/i.exec(url)?.[1];
+    if (port !== undefined && !(Number(port) > 0 && Number(port) < 65536)) return `the port "${port}" is not a number between 1 and 65535.`;
     return 'it could not be parsed; check for unescaped characters such as @ or # in the password (percent-encode them).';
   }
   const decode = (value: string) => {
