@@ -141,6 +141,24 @@ describe('language server over stdio', () => {
     expect(between).toBeNull();
   });
 
+  it('describes a query inside TypeScript, counting interpolations as parameters', async () => {
+    const uri = uriOf('src/orders.ts');
+    const text = [
+      'export async function orders(pool: { query(sql: string): Promise<unknown> }, userId: number) {',
+      '  return pool.query(`SELECT id FROM orders WHERE user_id = ${userId} LIMIT 10`);',
+      '}',
+    ].join('\n');
+    client.open(uri, text, 1, 'typescript');
+    await client.diagnostics(uri, 1);
+    const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 1, character: 30 } });
+    expect(hover.contents.value).toContain('**SELECT**');
+    expect(hover.contents.value).toContain('Reads: `orders`');
+    expect(hover.contents.value).toContain('Parameters: 1');
+    expect(hover.range).toEqual({ start: { line: 1, character: 21 }, end: { line: 1, character: 77 } });
+    const outside = await client.request<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 5 } });
+    expect(outside).toBeNull();
+  });
+
   it('lists the findings on a query in its hover, on the version just typed', async () => {
     const uri = uriOf('hover-findings.sql');
     client.open(uri, 'SELECT 1;');
