@@ -74,17 +74,28 @@ export function walk(root: Node | readonly Node[] | undefined, visit: (node: Nod
   const stack: unknown[] = Array.isArray(root) ? [...root].reverse() : root ? [root] : [];
   while (stack.length > 0) {
     const value = stack.pop();
+    if (typeof value !== 'object' || value === null) continue;
     if (Array.isArray(value)) {
       for (let i = value.length - 1; i >= 0; i--) stack.push(value[i]);
       continue;
     }
-    if (typeof value !== 'object' || value === null) continue;
-    const entries = Object.entries(value);
-    const isNode = entries.length === 1 && /^[A-Z]/.test(entries[0][0]);
-    if (isNode && visit(value as Node) === false) continue;
-    const children = isNode ? [entries[0][1]] : entries.map(([, child]) => child);
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (keys.length === 1 && isNodeKey(keys[0])) {
+      if (visit(record as Node) !== false) stack.push(record[keys[0]]);
+      continue;
+    }
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const child = record[keys[i]];
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
   }
+}
+
+/** Node type names start with an upper-case letter; struct fields never do. */
+function isNodeKey(key: string): boolean {
+  const code = key.charCodeAt(0);
+  return code >= 65 && code <= 90;
 }
 
 /** The smallest parser location in a subtree (where an expression starts), or undefined. */

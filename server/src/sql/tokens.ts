@@ -64,3 +64,21 @@ export function tokenIndexAt(tokens: readonly SqlToken[], offset: number): numbe
   }
   return low;
 }
+
+/** True when `sql` has the keyword `word` (upper case) at `offset`, as a whole word. */
+export function keywordAt(sql: string, offset: number, word: string): boolean {
+  return sql.slice(offset, offset + word.length).toUpperCase() === word && !/[\w$]/.test(sql.charAt(offset + word.length));
+}
+
+/**
+ * Where text appended to a statement lands after its last token, found without the lexer when the
+ * statement has no comment that could hide its end: the span end, before a trailing `;`.
+ * Undefined when a comment is present (tokenize instead).
+ */
+export function plainStatementEnd(sql: string, start: number, end: number): number | undefined {
+  const text = sql.slice(start, end);
+  if (text.includes('--') || text.includes('/*')) return undefined;
+  let last = end;
+  while (last > start && /[\s;]/.test(sql.charAt(last - 1))) last--;
+  return last;
+}

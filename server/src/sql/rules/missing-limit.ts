@@ -3,7 +3,7 @@ import type { Severity } from '../../finding';
 import { firstLocation, nodeAs } from '../ast';
 import { selectBound } from '../cardinality';
 import { CteScope, sourceLabel, type Source } from '../scope';
-import { tokenIndexAt, tokenize, type SqlToken } from '../tokens';
+import { keywordAt, plainStatementEnd, tokenIndexAt, tokenize, type SqlToken } from '../tokens';
 import type { SqlRule, SqlRuleContext } from './rule';
 
 /**
@@ -22,11 +22,16 @@ export const missingLimit: SqlRule = {
     const bound = selectBound(select, CteScope.EMPTY, ctx.catalog);
     if (bound.bounded) return;
 
-    const tokens = tokenize(ctx.region.sql, ctx.statement.start, ctx.statement.end);
-    while (tokens.length > 0 && tokens[tokens.length - 1].text === ';') tokens.pop();
-    if (tokens.length === 0) return;
-    const keyword = selectKeyword(ctx, select, tokens);
-    const insertAt = limitInsertionPoint(tokens);
+    // The lexer is only needed for statements that do not start with SELECT, or that have comments
+    // or a FOR clause; the common case is read straight from the text.
+    const { sql } = ctx.region;
+    const { start, end } = ctx.statement;
+    let tokens: SqlToken[] | undefined;
+    const allTokens = (): SqlToken[] => (tokens ??= statementTokens(sql, start, end));
+    const keyword = keywordAt(sql, start, 'SELECT') ? { start, end: start + 'SELECT'.length } : selectKeyword(ctx, select, allTokens());
+    const plainEnd = /\bfor\b/i.test(sql.slice(start, end)) ? undefined : plainStatementEnd(sql, start, end);
+    const insertAt = plainEnd ?? limitInsertionPoint(allTokens());
+    if (keyword === undefined || insertAt === undefined) return;
     const limit = ctx.settings.missingLimit.limit;
     const tables = tablesOf(bound.unpinned);
     ctx.report({
@@ -41,8 +46,15 @@ export const missingLimit: SqlRule = {
   },
 };
 
+/** The statement's tokens without a trailing `;`. */
+function statementTokens(sql: string, start: number, end: number): SqlToken[] {
+  const tokens = tokenize(sql, start, end);
+  while (tokens.length > 0 && tokens[tokens.length - 1].text === ';') tokens.pop();
+  return tokens;
+}
+
 /** The SELECT keyword of the query's first arm (after any WITH clause); the first token otherwise (`TABLE t`). */
-function selectKeyword(ctx: SqlRuleContext, select: SelectStmt, tokens: SqlToken[]): SqlToken {
+function selectKeyword(ctx: SqlRuleContext, select: SelectStmt, tokens: SqlToken[]): SqlToken | undefined {
   let first = select;
   while (first.op && first.op !== 'SETOP_NONE' && first.larg) first = first.larg;
   const targetLocation = nodeAs(first.targetList?.[0], 'ResTarget')?.location;
@@ -55,7 +67,8 @@ function selectKeyword(ctx: SqlRuleContext, select: SelectStmt, tokens: SqlToken
 const LOCK_STRENGTHS = new Set(['UPDATE', 'SHARE', 'NO', 'KEY']);
 
 /** After the last token, or before a `FOR UPDATE` / `FOR SHARE` locking clause, which must come last. */
-function limitInsertionPoint(tokens: SqlToken[]): number {
+function limitInsertionPoint(tokens: SqlToken[]): number | undefined {
+  if (tokens.length === 0) return undefined;
   const lock = tokens.findIndex(
     (token, i) => i > 0 && token.depth === 0 && token.keyword === 'FOR' && LOCK_STRENGTHS.has(tokens[i + 1]?.keyword ?? ''),
   );

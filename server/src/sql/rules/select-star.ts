@@ -30,17 +30,22 @@ export const selectStar: SqlRule = {
         const shape = starShape(scope, ref.qualifier);
         if (!shape || shape.starTables.length === 0) continue;
 
-        tokens ??= tokenize(ctx.region.sql, ctx.statement.start, ctx.statement.end);
+        const { sql } = ctx.region;
         const start = ctx.offsetOf(location);
-        const star = tokens.slice(tokenIndexAt(tokens, start)).find((token) => token.text === '*');
-        if (!star) continue;
-        const written = ref.qualifier.length > 0 ? ctx.region.sql.slice(start, star.end) : 'SELECT *';
+        let end = starEnd(sql, start);
+        if (end === undefined) {
+          // A comment inside `t . /* … */ *`: let the lexer find the star.
+          tokens ??= tokenize(sql, ctx.statement.start, ctx.statement.end);
+          end = tokens.slice(tokenIndexAt(tokens, start)).find((token) => token.text === '*')?.end;
+          if (end === undefined) continue;
+        }
+        const written = ref.qualifier.length > 0 ? sql.slice(start, end) : 'SELECT *';
         const tables = listing(shape.starTables);
         const qualify = ref.qualifier.length > 0 || scope.sources.length > 1;
-        const fixes = shape.columns?.length ? [expandFix(shape.columns, qualify, start, star.end)] : undefined;
+        const fixes = shape.columns?.length ? [expandFix(shape.columns, qualify, start, end)] : undefined;
         ctx.report({
           start,
-          end: star.end,
+          end,
           message: `${written} returns every column of ${tables}, including any added later. List only the columns the application needs.`,
           data: { tables: shape.starTables, columns: shape.columns?.map((column) => column.name) },
           fixes,
@@ -49,6 +54,16 @@ export const selectStar: SqlRule = {
     }
   },
 };
+
+const IDENTIFIER = String.raw`(?:"(?:[^"]|"")*"|[^\s".*()/-]+)`;
+const QUALIFIED_STAR = new RegExp(String.raw`${IDENTIFIER}(?:\s*\.\s*${IDENTIFIER})*\s*\.\s*\*`, 'y');
+
+/** The end of `*` or `t.*` starting at `start`; undefined when a comment sits inside it. */
+function starEnd(sql: string, start: number): number | undefined {
+  if (sql.charAt(start) === '*') return start + 1;
+  QUALIFIED_STAR.lastIndex = start;
+  return QUALIFIED_STAR.test(sql) ? QUALIFIED_STAR.lastIndex : undefined;
+}
 
 interface OutputList {
   targets: Node[];
