@@ -69,9 +69,10 @@ function parseUncached(sql: string): ParseOutcome {
     result = parseSync(sql);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    // libpg-query reports a 0-based byte offset (PostgreSQL's own cursorpos is 1-based).
+    // libpg-query reports the error cursor 0-based and in characters (code points), unlike node
+    // locations, which are UTF-8 bytes.
     const cursor = hasSqlDetails(error) ? error.sqlDetails?.cursorPosition : undefined;
-    const offset = cursor === undefined || cursor < 0 ? sql.length : offsetOf(cursor);
+    const offset = cursor === undefined || cursor < 0 ? sql.length : codePointsToUtf16(sql, cursor);
     return { ok: false, message, offset: Math.min(offset, sql.length) };
   }
   const statements: ParsedStatement[] = [];
@@ -105,6 +106,16 @@ function trimStatement(sql: string, start: number, end: number): { start: number
   let e = end;
   while (e > s && /\s/.test(sql[e - 1])) e--;
   return { start: s, end: e };
+}
+
+/** UTF-16 offset of the code point at index `codePoints` in `text`. */
+function codePointsToUtf16(text: string, codePoints: number): number {
+  let offset = 0;
+  for (let i = 0; i < codePoints && offset < text.length; i++) {
+    const code = text.charCodeAt(offset);
+    offset += code >= 0xd800 && code <= 0xdbff && offset + 1 < text.length ? 2 : 1;
+  }
+  return offset;
 }
 
 /** A function from UTF-8 byte offsets to UTF-16 offsets for `text` (identity for ASCII text). */
