@@ -43,8 +43,9 @@ export function unwrap(expression: ts.Expression): ts.Expression {
 
 /** A string literal, an untagged template, or a `+` concatenation that starts with one. */
 export function isSqlText(expression: ts.Expression): boolean {
-  const first = concatenationOperands(expression)[0];
-  return first !== undefined && isLiteral(first);
+  let first = unwrap(expression);
+  while (ts.isBinaryExpression(first) && first.operatorToken.kind === ts.SyntaxKind.PlusToken) first = unwrap(first.left);
+  return isLiteral(first);
 }
 
 function isLiteral(node: ts.Expression): node is ts.StringLiteral | ts.TemplateLiteral {
@@ -66,7 +67,7 @@ export function assembleText(expression: ts.Expression, options: AssembleOptions
     if (isLiteral(operand)) appendLiteral(assembler, operand, options, 0);
     else {
       const operandStart = skipTrivia(text, operand.pos, operand.end);
-      if (ts.isNumericLiteral(operand)) assembler.verbatim(text.slice(operandStart, operand.end), operandStart);
+      if (ts.isNumericLiteral(operand)) assembler.verbatim(text, operandStart, operand.end);
       else assembler.placeholder(operandStart, operand.end, true);
     }
   }
@@ -156,9 +157,17 @@ function concatenationOperands(expression: ts.Expression): ts.Expression[] {
 
 /** The highest `$n` written in [start, end), so interpolation placeholders never reuse a number. */
 function highestPlaceholder(text: string, start: number, end: number): number {
-  const slice = text.slice(start, end);
-  if (!slice.includes('$')) return 0;
   let highest = 0;
-  for (const match of slice.matchAll(/\$(\d{1,5})/g)) highest = Math.max(highest, Number(match[1]));
+  for (let at = start; at < end; at++) {
+    if (text.charCodeAt(at) !== 0x24 /* $ */) continue;
+    let value = 0;
+    let i = at + 1;
+    for (; i < end && i - at <= 5; i++) {
+      const code = text.charCodeAt(i);
+      if (code < 0x30 || code > 0x39) break;
+      value = value * 10 + (code - 0x30);
+    }
+    if (i > at + 1 && value > highest) highest = value;
+  }
   return highest;
 }

@@ -47,8 +47,10 @@ function matchPgPromise(text: string, i: number, limit: number, syntax: BindingS
   const open = text[i + 1];
   const close = open === undefined ? undefined : CLOSERS[open];
   if (syntax.pgPromiseNamed && close !== undefined) {
-    const end = text.indexOf(close, i + 2);
-    if (end < 0 || end >= limit || end - i > 80) return undefined;
+    let end = i + 2;
+    const stop = Math.min(limit, i + 80);
+    while (end < stop && text[end] !== close) end++;
+    if (end >= stop) return undefined;
     const inner = NAMED_INNER.exec(text.slice(i + 2, end));
     if (!inner) return undefined;
     return { end: end + 1, key: inner[1], raw: inner[2] !== undefined && inner[2] !== ':json' };

@@ -15,6 +15,18 @@ interface ConstUse {
   callSpan: { start: number; end: number };
 }
 
+// Read once: the walk switches on these for every node of the file.
+const { forEachChild } = ts;
+const CALL = ts.SyntaxKind.CallExpression;
+const TAGGED_TEMPLATE = ts.SyntaxKind.TaggedTemplateExpression;
+const DECLARATION_LIST = ts.SyntaxKind.VariableDeclarationList;
+const MARKABLE: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+  ts.SyntaxKind.TemplateExpression,
+  ts.SyntaxKind.BinaryExpression,
+]);
+
 const MARKED: SqlSite = { certainty: 'certain', rawInterpolations: true, bindings: { ...NO_BINDINGS, pgPromiseNamed: true } };
 const CERTAINTY_RANK: Readonly<Record<Certainty, number>> = { certain: 2, tag: 1, generic: 0 };
 
@@ -44,18 +56,22 @@ class Collector {
   }
 
   run(root: ts.Node): void {
+    // Children go straight onto the stack, so siblings are visited last to first; nothing here depends
+    // on sibling order (regions are sorted at the end), only on parents coming before their children.
     const stack: ts.Node[] = [root];
-    const children: ts.Node[] = [];
-    const collectChild = (child: ts.Node): undefined => {
-      children.push(child);
+    const push = (child: ts.Node): undefined => {
+      stack.push(child);
       return undefined;
     };
+    const markers = this.markers;
     while (stack.length > 0) {
       const node = stack.pop() as ts.Node;
-      this.visitGuarded(node);
-      ts.forEachChild(node, collectChild);
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
-      children.length = 0;
+      const kind = node.kind;
+      // Most nodes are none of these; testing the kind here keeps the hot loop free of calls.
+      if (kind === CALL || kind === TAGGED_TEMPLATE || kind === DECLARATION_LIST || (markers && MARKABLE.has(kind))) {
+        this.visitGuarded(node);
+      }
+      forEachChild(node, push);
     }
     this.resolveConstUses();
   }
@@ -70,17 +86,14 @@ class Collector {
 
   private visit(node: ts.Node): void {
     switch (node.kind) {
-      case ts.SyntaxKind.CallExpression:
+      case CALL:
         return this.visitCall(node as ts.CallExpression);
-      case ts.SyntaxKind.TaggedTemplateExpression:
+      case TAGGED_TEMPLATE:
         return this.visitTag(node as ts.TaggedTemplateExpression);
-      case ts.SyntaxKind.VariableDeclarationList:
+      case DECLARATION_LIST:
         return this.visitDeclarations(node as ts.VariableDeclarationList);
-      case ts.SyntaxKind.StringLiteral:
-      case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
-      case ts.SyntaxKind.TemplateExpression:
-      case ts.SyntaxKind.BinaryExpression:
-        if (this.markers) this.visitMarkedLiteral(node as ts.Expression);
+      default:
+        if (this.markers && MARKABLE.has(node.kind)) this.visitMarkedLiteral(node as ts.Expression);
     }
   }
 
@@ -132,7 +145,9 @@ class Collector {
 
   private noteConstUse(name: string, use: ConstUse): void {
     const known = this.constUses.get(name);
-    if (!known || CERTAINTY_RANK[use.site.certainty] > CERTAINTY_RANK[known.site.certainty]) this.constUses.set(name, use);
+    const rank = known ? CERTAINTY_RANK[use.site.certainty] - CERTAINTY_RANK[known.site.certainty] : 1;
+    // The surest call wins; among equals, the first in the document.
+    if (!known || rank > 0 || (rank === 0 && use.callSpan.start < known.callSpan.start)) this.constUses.set(name, use);
   }
 
   /** Consts are declared anywhere in the file, before or after their use, so they are matched at the end. */
@@ -194,7 +209,8 @@ class Collector {
   /** Source text of a callee or tag as written, without line breaks and indentation. */
   private sourceOf(node: ts.Node): string {
     const start = skipTrivia(this.text, node.pos, node.end);
-    return this.text.slice(start, Math.min(node.end, start + 200)).replace(/\s+/g, '');
+    const written = this.text.slice(start, Math.min(node.end, start + 200));
+    return /\s/.test(written) ? written.replace(/\s+/g, '') : written;
   }
 
   private spanOf(node: ts.Node): { start: number; end: number } {

@@ -40,8 +40,8 @@ export function readEscape(text: string, start: number, limit: number): Escape {
 
 function readUnicodeEscape(text: string, at: number, limit: number): Escape {
   if (text[at + 1] === '{') {
-    const close = text.indexOf('}', at + 2);
-    if (close > at + 2 && close < limit) {
+    const close = indexWithin(text, '}', at + 2, Math.min(limit, at + 10));
+    if (close > at + 2) {
       const code = hexValue(text, at + 2, close, limit);
       if (code !== undefined && code <= 0x10ffff) return { cooked: String.fromCodePoint(code), end: close + 1 };
     }
@@ -63,4 +63,10 @@ function hexValue(text: string, from: number, to: number, limit: number): number
   if (to > limit || to <= from) return undefined;
   const digits = text.slice(from, to);
   return /^[0-9a-fA-F]+$/.test(digits) ? parseInt(digits, 16) : undefined;
+}
+
+/** Offset of `ch` in [from, to), or -1: a bounded search, so a stray `\u{` never scans the whole file. */
+function indexWithin(text: string, ch: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (text[i] === ch) return i;
+  return -1;
 }

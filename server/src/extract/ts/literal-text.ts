@@ -17,33 +17,30 @@ export function appendLiteralText(
 ): void {
   let run = start;
   let i = start;
-  const flush = () => {
-    if (i > run) out.verbatim(text.slice(run, i), run);
-  };
   while (i < end) {
     const code = text.charCodeAt(i);
     let next = -1;
     if (code === 0x24 /* $ */ || code === 0x3f /* ? */ || (code === 0x5c /* \ */ && bindings.knex)) {
       const binding = matchBinding(text, i, end, bindings);
       if (binding) {
-        flush();
+        out.verbatim(text, run, i);
         if (binding.literal !== undefined) out.substitute(binding.literal, i, binding.end);
         else out.placeholder(i, binding.end, binding.raw, binding.key, binding.fixed);
         next = binding.end;
       }
     }
     if (next < 0 && code === 0x5c) {
-      flush();
+      out.verbatim(text, run, i);
       const escape = readEscape(text, i, end);
       out.substitute(escape.cooked, i, escape.end);
       next = escape.end;
     } else if (next < 0 && code === 0x0d && template) {
-      flush();
+      out.verbatim(text, run, i);
       next = text.charCodeAt(i + 1) === 0x0a && i + 1 < end ? i + 2 : i + 1;
       out.substitute('\n', i, next);
     }
     if (next < 0) i++;
     else i = run = next;
   }
-  flush();
+  out.verbatim(text, run, i);
 }

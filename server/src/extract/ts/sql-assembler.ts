@@ -22,9 +22,7 @@ export interface InterpolationSite {
 export class SqlAssembler {
   private readonly builder = new SqlTextBuilder();
   private readonly position = new SqlValuePosition();
-  private readonly named = new Map<string, string>();
-  private sql = '';
-  private followed = 0;
+  private named: Map<string, string> | undefined;
   private nextNumber: number;
   readonly sites: InterpolationSite[] = [];
   /** False once a placeholder lands where SQL text, not a value, must have been spliced in. */
@@ -35,15 +33,17 @@ export class SqlAssembler {
     this.nextNumber = firstNumber;
   }
 
-  verbatim(text: string, docOffset: number): void {
-    this.builder.appendVerbatim(text, docOffset);
-    this.sql += text;
+  /** Document text [start, end) copied unchanged. */
+  verbatim(document: string, start: number, end: number): void {
+    if (end <= start) return;
+    this.builder.appendVerbatim(document.slice(start, end), start);
+    this.position.feed(document, start, end);
   }
 
   /** Text standing for the document span as a whole (a cooked escape). */
   substitute(text: string, docStart: number, docEnd: number): void {
     this.builder.appendSubstitute(text, docStart, docEnd);
-    this.sql += text;
+    this.position.feed(text);
   }
 
   /**
@@ -52,21 +52,15 @@ export class SqlAssembler {
    */
   placeholder(docStart: number, docEnd: number, raw: boolean, key?: string, fixed?: number): void {
     let text: string | undefined = fixed === undefined ? undefined : `$${fixed}`;
-    if (text === undefined && key !== undefined) text = this.named.get(key);
+    if (text === undefined && key !== undefined) text = this.named?.get(key);
     if (text === undefined) {
       text = `$${this.nextNumber++}`;
-      if (key !== undefined) this.named.set(key, text);
+      if (key !== undefined) (this.named ??= new Map()).set(key, text);
     }
-    this.position.feed(this.sql.slice(this.followed));
-    this.followed = this.sql.length; // the placeholder itself is followed next time: `${a}${b}` is no value
     if (!this.position.acceptsValue()) this.placeholdersInValuePositions = false;
     this.builder.appendSubstitute(text, docStart, docEnd);
-    this.sql += text;
+    this.position.feed(text); // `${a}${b}`: what follows a placeholder is no value
     this.sites.push({ placeholder: text, docStart, docEnd, raw });
-  }
-
-  get text(): string {
-    return this.sql;
   }
 
   build(): { sql: string; map: PositionMap } {
