@@ -12,12 +12,12 @@ const options = { catalog: EMPTY_CATALOG, settings: DEFAULT_SETTINGS };
 describe('.sql files', () => {
   it('splits statements with the parser, keeping comments and semicolons in strings out of the split', () => {
     const text = "-- users\nSELECT ';' AS semi FROM users;\n/* block */\nCREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql;\n";
-    const regions = extractSqlFile(text);
-    expect(regions.map((r) => r.sql)).toEqual([
+    const { statements } = analyzeDocument('q.sql', text, options);
+    expect(statements.map((s) => text.slice(s.docStart, s.docEnd))).toEqual([
       "SELECT ';' AS semi FROM users",
       'CREATE FUNCTION f() RETURNS int AS $$ SELECT 1; $$ LANGUAGE sql',
     ]);
-    expect(text.slice(regions[1].map.documentSpan.start, regions[1].map.documentSpan.end)).toBe(regions[1].sql);
+    expect(extractSqlFile(text)).toHaveLength(1); // a file that parses is parsed once, as a whole
   });
 
   it('reports one sql-syntax finding at the broken token and still analyses the other statements', () => {
@@ -46,6 +46,15 @@ describe('.sql files', () => {
     expect(analyzeDocument('q.sql', 'SELEC 1', off).findings).toHaveLength(0);
     const asWarning = { ...options, settings: { ...DEFAULT_SETTINGS, rules: { 'sql-syntax': 'warning' as const } } };
     expect(analyzeDocument('q.sql', 'SELEC 1', asWarning).findings[0].severity).toBe('warning');
+  });
+
+  it('splits a broken file at top-level semicolons only, ignoring those in strings, comments and bodies', () => {
+    const text = "SELECT 'a;b', \"c;d\" FROM t; -- x;y\nSELEC 1; /* p; /* q; */ r; */ SELECT $f$ ; $f$, E'\\';' ;\n";
+    expect(extractSqlFile(text).map((r) => r.sql)).toEqual([
+      `SELECT 'a;b', "c;d" FROM t`,
+      'SELEC 1',
+      "SELECT $f$ ; $f$, E'\\';'",
+    ]);
   });
 
   it('skips binary files with a notice instead of analysing them', () => {

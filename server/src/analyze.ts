@@ -36,6 +36,8 @@ export interface DocumentAnalysis {
   statements: AnalyzedStatement[];
   /** Why the document was not analysed (too large, binary), for a notice to the user. */
   skipped?: string;
+  /** Rules that threw on a statement: the rest of the analysis stands; adapters log these. */
+  ruleErrors: { code: string; error: unknown }[];
 }
 
 export function analyzeDocument(
@@ -44,20 +46,23 @@ export function analyzeDocument(
   options: AnalysisOptions,
 ): DocumentAnalysis {
   const skipped = skipReason(file, text, options.settings);
-  if (skipped) return { file, findings: [], statements: [], skipped };
+  if (skipped) return { file, findings: [], statements: [], skipped, ruleErrors: [] };
 
   const lines = new LineIndex(text);
   const findings: Finding[] = [];
   const statements: AnalyzedStatement[] = [];
-  const anchors = new WeakMap<Finding, number>();
+  const ruleErrors: DocumentAnalysis['ruleErrors'] = [];
+  // The lines where a finding's query starts: a suppression comment above them covers the finding.
+  const anchors = new WeakMap<Finding, number[]>();
 
   for (const region of extractRegions(file, text)) {
     const regionLine = lines.positionAt(region.map.documentSpan.start).line;
+    let anchorLines = [regionLine];
     const emit = (code: string, defaultSeverity: Severity, report: SqlReport) => {
       const severity = effectiveSeverity(code, defaultSeverity, options.settings);
       if (!severity) return;
       const finding = toFinding(file, lines, region, code, severity, report);
-      anchors.set(finding, regionLine);
+      anchors.set(finding, anchorLines);
       findings.push(finding);
     };
 
@@ -72,22 +77,27 @@ export function analyzeDocument(
     for (const statement of parsed.statements) {
       const docSpan = region.map.toDocumentRange(statement.start, statement.end);
       statements.push({ region, statement, kind: nodeKind(statement.stmt), docStart: docSpan.start, docEnd: docSpan.end });
+      anchorLines = [regionLine, lines.positionAt(docSpan.start).line];
       for (const rule of STATEMENT_RULES) {
         if (effectiveSeverity(rule.code, rule.severity, options.settings) === undefined) continue;
-        rule.check({
-          statement,
-          region,
-          offsetOf: parsed.offsetOf,
-          catalog: options.catalog,
-          settings: options.settings,
-          report: (report) => emit(rule.code, rule.severity, report),
-        });
+        try {
+          rule.check({
+            statement,
+            region,
+            offsetOf: parsed.offsetOf,
+            catalog: options.catalog,
+            settings: options.settings,
+            report: (report) => emit(rule.code, rule.severity, report),
+          });
+        } catch (error) {
+          ruleErrors.push({ code: rule.code, error });
+        }
       }
     }
   }
 
-  const kept = applySuppressions(findings, findSuppressions(text, lines), (finding) => anchors.get(finding));
-  return { file, findings: kept, statements };
+  const kept = applySuppressions(findings, findSuppressions(text, lines), (finding) => anchors.get(finding) ?? []);
+  return { file, findings: kept, statements, ruleErrors };
 }
 
 function skipReason(file: string, text: string, settings: PglensSettings): string | undefined {

@@ -27,11 +27,11 @@ export function findSuppressions(text: string, lines: LineIndex): Suppression[] 
   return found;
 }
 
-/** Drops findings silenced by a comment; `anchorLine` gives the line where a finding's query starts. */
+/** Drops findings silenced by a comment; `anchorLines` gives the lines where a finding's query starts. */
 export function applySuppressions(
   findings: Finding[],
   suppressions: Suppression[],
-  anchorLine: (finding: Finding) => number | undefined,
+  anchorLines: (finding: Finding) => readonly number[] | undefined,
 ): Finding[] {
   if (suppressions.length === 0) return findings;
   const byLine = new Map<number, Suppression[]>();
@@ -43,6 +43,8 @@ export function applySuppressions(
   const silences = (line: number | undefined, code: string) =>
     line !== undefined && (byLine.get(line) ?? []).some((s) => s.codes === 'all' || s.codes.has(code));
   return findings.filter(
-    (finding) => !silences(finding.range.start.line, finding.code) && !silences(anchorLine(finding), finding.code),
+    (finding) =>
+      !silences(finding.range.start.line, finding.code) &&
+      !(anchorLines(finding) ?? []).some((line) => silences(line, finding.code)),
   );
 }
