@@ -1,5 +1,5 @@
 import type { Catalog, ColumnInfo, IndexInfo, TableInfo } from '../schema/catalog';
-import type { Queryable } from './queryable';
+import type { Database } from './queryable';
 import { SchemaFingerprint } from './schema-fingerprint';
 
 /**
@@ -104,13 +104,19 @@ export class DatabaseCatalog implements Catalog {
   private readonly fingerprint: SchemaFingerprint;
   private loadedFingerprint: string | undefined;
 
-  private constructor(private readonly db: Queryable) {
-    this.fingerprint = new SchemaFingerprint(db, 1_000);
+  private constructor(
+    private readonly db: Database,
+    schemaCheckIntervalMs: number,
+  ) {
+    this.fingerprint = new SchemaFingerprint(db, schemaCheckIntervalMs);
   }
 
-  /** Reads the catalog; rejects when the database cannot be read (the caller keeps its old catalog). */
-  static async load(db: Queryable): Promise<DatabaseCatalog> {
-    const catalog = new DatabaseCatalog(db);
+  /**
+   * Reads the catalog; rejects when the database cannot be read (the caller keeps its old catalog).
+   * `schemaCheckIntervalMs`: how long `refreshIfChanged` trusts its last look at the schema (default 1 s).
+   */
+  static async load(db: Database, options: { schemaCheckIntervalMs?: number } = {}): Promise<DatabaseCatalog> {
+    const catalog = new DatabaseCatalog(db, options.schemaCheckIntervalMs ?? 1_000);
     await catalog.refresh();
     return catalog;
   }
@@ -157,10 +163,18 @@ export class DatabaseCatalog implements Catalog {
 
   private async read(): Promise<void> {
     const fingerprint = await this.fingerprint.current();
-    const [tables, path] = await Promise.all([
-      this.db.query<TableRow>(TABLES),
-      this.db.query<{ path: string[] }>('SELECT current_schemas(false)::text[] AS path'),
-    ]);
+    // The query's cost estimate is high enough to trigger JIT compilation, which alone takes ~1 s.
+    const [tables, path] = await this.db.withSession(async (session) => {
+      await session.control(['BEGIN READ ONLY', 'SET LOCAL jit = off']);
+      try {
+        return [
+          await session.query<TableRow>(TABLES),
+          await session.query<{ path: string[] }>('SELECT current_schemas(false)::text[] AS path'),
+        ] as const;
+      } finally {
+        await session.control(['ROLLBACK']).catch(() => undefined);
+      }
+    });
     const byKey = new Map<string, DatabaseTableInfo>();
     for (const row of tables.rows) byKey.set(key(row.schema, row.name), toTable(row));
     this.byKey = byKey;
