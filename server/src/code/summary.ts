@@ -1,0 +1,131 @@
+import type { Range } from '../finding';
+import type { Lib, SymValue } from './values';
+
+/**
+ * A file's summary: everything the workspace index keeps about a TypeScript/JavaScript file once its
+ * syntax tree is dropped. Plain data, small: imports, exports, function units with the calls that may
+ * reach the database, and the calls that run inside loops.
+ */
+
+/** Text of an argument or parameter expression, with the identifiers it reads. */
+export interface ExpressionUse {
+  text: string;
+  idents: string[];
+}
+
+/** An equality filter seen along a query chain: `where({ id })`, `.where('id', '=', id)`, `eq(t.id, id)`. */
+export interface Filter {
+  column: string;
+  value: ExpressionUse;
+}
+
+/** The shape of a call's arguments, for messages and the batched rewrite. */
+export interface CallShape {
+  /** The callee as written, shortened: `pool.query`, `prisma.user.findUnique`, `db.selectFrom()….executeTakeFirst`. */
+  callee: string;
+  /** The final method, tag or function name: `query`, `findUnique`, `executeTakeFirst`, `sql`. */
+  method: string;
+  /** SQL text, `${…}` interpolations replaced by `$n` placeholders. */
+  sql?: string;
+  /** Per `$n` placeholder (index n-1): the expression bound to it. */
+  params?: ExpressionUse[];
+  filters?: Filter[];
+  /** Table, model or entity, where visible: `user` for `prisma.user`, `orders` for knex('orders'). */
+  target?: string;
+  /** The call pages: LIMIT in its SQL, `take`, `.limit(…)`. */
+  limited?: boolean;
+  /** Arguments of the final call, for following a query through a function's parameters. */
+  args?: ExpressionUse[];
+}
+
+export type SiteEvent =
+  /** A call that reaches the database, recognised in this file. */
+  | { e: 'db'; lib: Lib; shape: CallShape }
+  /** A call of a function or method of this file, by unit id. */
+  | { e: 'call'; id: string; shape: CallShape }
+  /** A call through an imported value, resolved against the exporting file when findings are computed. */
+  | { e: 'import'; value: Extract<SymValue, { t: 'import' }>; consumed: boolean; shape: CallShape }
+  /** A call whose callee is unknown; it counts when its name is listed in `queryInLoop.extraMethods`. */
+  | { e: 'name'; name: string; shape: CallShape };
+
+export interface CallSite {
+  event: SiteEvent;
+  range: Range;
+}
+
+export type LoopKind = 'for' | 'for-of' | 'for-await-of' | 'for-in' | 'while' | 'do-while' | 'callback';
+
+export interface LoopInfo {
+  kind: LoopKind;
+  /** The iterating method for callbacks: `map`, `forEach`, `from`. */
+  method?: string;
+  /** The loop keyword, or the iterating method's name. */
+  range: Range;
+  /** The collection iterated, as written (`ids`, `order.items`), when there is one. */
+  collection?: string;
+  /** Names bound per iteration (loop variables, callback parameters). */
+  itemNames: string[];
+  /** Names whose value changes per iteration: item names, and variables declared or assigned in the loop. */
+  varying: string[];
+}
+
+/** Why a call inside a loop is not an N+1. */
+export type Exemption = 'retry' | 'pagination' | 'static-list';
+
+export interface LoopSite extends CallSite {
+  unit: string;
+  loop: LoopInfo;
+  exempt?: Exemption;
+}
+
+export interface UnitSummary {
+  id: string;
+  /** As shown to users: `loadUser`, `OrderRepository.findById`. */
+  name: string;
+  range: Range;
+  params: string[];
+  /** Calls that may reach the database, in order. */
+  sites: CallSite[];
+  /** Names of unresolved calls, checked against `queryInLoop.extraMethods`. */
+  names: string[];
+}
+
+export interface ClassSummary {
+  methods: string[];
+  statics: string[];
+  fields: Record<string, SymValue>;
+  /** What static members not declared here resolve through (the class extended). */
+  staticBase?: SymValue;
+  /** What instance members not declared here resolve through. */
+  instanceBase?: SymValue;
+}
+
+export interface SuppressionLine {
+  line: number;
+  codes: Set<string> | 'all';
+}
+
+export interface FileSummary {
+  file: string;
+  /** Database libraries the file imports (also type-only imports), for guessing untyped handles. */
+  libs: Lib[];
+  /** Relative module specifiers the file imports or re-exports from. */
+  imports: string[];
+  exports: Map<string, SymValue>;
+  /** `export * from '…'` specifiers. */
+  starExports: string[];
+  classes: Map<string, ClassSummary>;
+  objects: Map<string, Map<string, SymValue>>;
+  units: Map<string, UnitSummary>;
+  loopSites: LoopSite[];
+  suppressions: SuppressionLine[];
+  /** Why the file was not analysed (too large, binary). */
+  skipped?: string;
+}
+
+/** The tables an imported value is evaluated against: the classes and objects of its file. */
+export interface EvalTables {
+  classes: Map<string, ClassSummary>;
+  objects: Map<string, Map<string, SymValue>>;
+  libs: readonly Lib[];
+}
