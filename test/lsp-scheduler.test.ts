@@ -27,7 +27,7 @@ function setup(durationOf: (text: string) => number) {
       if (text === 'throw') throw new Error('rule crashed');
       await sleep(durationOf(text));
       if (token.isCancellationRequested) cancelled.push(text);
-      return { file: 'q.sql', findings: [], statements: [] };
+      return { file: 'q.sql', findings: [], statements: [], ruleErrors: [] };
     },
     publish: (document, result) => published.push({ version: result.version, text: document.getText() }),
   });

@@ -79,11 +79,13 @@ export function createServer(connection: Connection): PglensServer {
     analyze: async (document, token): Promise<DocumentAnalysis> => {
       await schema?.ready;
       const identity = identifyDocument(document.uri, document.languageId);
-      if (token.isCancellationRequested) return { file: identity.file, findings: [], statements: [] };
-      return analyzeDocument(identity.file, document.getText(), {
+      if (token.isCancellationRequested) return { file: identity.file, findings: [], statements: [], ruleErrors: [] };
+      const analysis = analyzeDocument(identity.file, document.getText(), {
         catalog: schema?.catalog ?? EMPTY_CATALOG,
         settings: settings.current,
       });
+      for (const { code, error } of analysis.ruleErrors) log.error(`pglens: rule ${code} failed on ${document.uri}`, error);
+      return analysis;
     },
     publish: (document, result) => {
       const identity = identifyDocument(document.uri, document.languageId);
