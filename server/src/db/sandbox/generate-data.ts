@@ -166,7 +166,7 @@ async function fillTable(db: SqlExecutor, keys: KeyTables, step: FillStep, progr
   if (step.rows === 0) return 0;
   const g = '_s._g';
   const deferred = new Set(step.deferred);
-  const picks = await foreignKeyPicks(table, keys, deferred, '_g');
+  const { picks, combinations } = await foreignKeyPicks(table, keys, deferred, '_g');
   const columnSql = new Map<string, string>(); // column → value expression
   for (const pick of picks) {
     pick.fk.columns.forEach((column, i) => {
@@ -197,6 +197,7 @@ async function fillTable(db: SqlExecutor, keys: KeyTables, step: FillStep, progr
   }
   if (insertColumns.length === 0) return 0; // nothing to vary: every column fills itself
 
+  const guard = needsConflictGuard(table, step.rows, uniqueColumns, combinations);
   const select = insertColumns.map((c) => `CAST(${columnSql.get(c.name)} AS ${c.sqlType}) AS ${quoteIdent(c.name)}`).join(',\n    ');
   const pickColumns = picks.map((p, i) => `, ${p.pick} AS _p${i}`).join('');
   const joins = picks.map((p, i) => `LEFT JOIN ${p.keys.name} AS ${p.alias} ON ${p.alias}._rn = _s._p${i}`).join('\n  ');
@@ -215,7 +216,7 @@ WITH inserted AS (
   ) AS _row
   ${filter}
   LIMIT ${limit}
-  ON CONFLICT DO NOTHING
+  ${guard ? 'ON CONFLICT DO NOTHING' : ''}
   RETURNING 1
 )
 SELECT count(*)::int AS n FROM inserted`;
@@ -245,7 +246,7 @@ async function foreignKeyPicks(
   keys: KeyTables,
   deferred: Set<ForeignKey>,
   g: string,
-): Promise<ForeignKeyPick[]> {
+): Promise<{ picks: ForeignKeyPick[]; combinations?: number }> {
   const picks: ForeignKeyPick[] = [];
   // Foreign keys that together are a whole unique key (a join table's primary key): enumerate parent
   // combinations in mixed radix instead of picking at random, so no pair repeats.
@@ -273,7 +274,7 @@ async function foreignKeyPicks(
     }
     picks.push({ fk, keys: parentKeys, alias, pick });
   }
-  return picks;
+  return { picks, combinations: enumerated.size > 0 ? radix : undefined };
 }
 
 function enumeratedForeignKeys(table: TableStructure, deferred: Set<ForeignKey>): Set<ForeignKey> {
@@ -302,6 +303,48 @@ function columnsMadeUnique(table: TableStructure): Set<string> {
     if (chosen) unique.add(chosen.name);
   }
   return unique;
+}
+
+/**
+ * Whether the INSERT needs ON CONFLICT DO NOTHING (it slows every row down): not when each unique key
+ * is unique by construction — a sequence or identity in it, a value derived from the row number that
+ * cannot be truncated into a repeat, a random uuid, or parent combinations that are enumerated and
+ * suffice — and no seed rows could clash.
+ */
+function needsConflictGuard(table: TableStructure, rows: number, madeUnique: Set<string>, combinations: number | undefined): boolean {
+  if (table.existingRows > 0) return true;
+  const fkColumns = new Set(table.foreignKeys.flatMap((fk) => fk.columns));
+  return table.uniqueKeys.some((key) => {
+    const columns = key.map((name) => table.columns.find((c) => c.name === name)).filter((c): c is ColumnStructure => !!c);
+    if (columns.some((c) => c.autoFilled)) return false;
+    if (columns.length > 0 && columns.every((c) => fkColumns.has(c.name))) return combinations === undefined || combinations < rows;
+    return !columns.some((c) => madeUnique.has(c.name) && uniqueByConstruction(table, c, rows));
+  });
+}
+
+function uniqueByConstruction(table: TableStructure, column: ColumnStructure, rows: number): boolean {
+  if (columnHints(table.checks, column.name).values) return false; // cycles through a few allowed values
+  if (column.type.kind !== 'base') return false;
+  switch (column.type.name) {
+    case 'int2':
+      return rows < 32_000;
+    case 'int4':
+    case 'int8':
+    case 'numeric':
+    case 'float8':
+    case 'timestamp':
+    case 'timestamptz':
+    case 'date':
+    case 'uuid':
+      return true;
+    case 'text':
+    case 'varchar':
+    case 'bpchar':
+    case 'citext':
+      return column.type.length === undefined || column.type.length >= column.name.length + 12;
+    default:
+      return false;
+  }
 }
 
 async function currentMaximum(db: SqlExecutor, table: TableStructure, column: ColumnStructure): Promise<number> {

@@ -75,9 +75,9 @@ function typedExpression(name: string, type: TypeInfo, ctx: ValueContext): strin
     case 'timestamptz':
       return ctx.unique
         ? `(timestamptz '2020-01-01 00:00:00+00' + ${ctx.g} * interval '1 second')`
-        : `(now() - power(random(), 2) * interval '730 days')`;
+        : `(now() - power(random(), 1.5) * interval '730 days')`;
     case 'date':
-      return ctx.unique ? `(date '2000-01-01' + ${ctx.g}::int)` : `(current_date - floor(power(random(), 2) * 730)::int)`;
+      return ctx.unique ? `(date '2000-01-01' + ${ctx.g}::int)` : `(current_date - floor(power(random(), 1.5) * 730)::int)`;
     case 'time':
     case 'timetz':
       return `(time '08:00' + random() * interval '12 hours')`;
