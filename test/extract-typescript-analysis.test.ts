@@ -64,10 +64,11 @@ describe('SQL from TypeScript through the engine', () => {
       "knex.raw('select * from users where id = ? and tags \\\\? ?', [1, 't']);",
       'prisma.$queryRawUnsafe(`SELECT * FROM t WHERE id = ${id} AND a = $1`, a);',
       'const Q = /* sql */ `INSERT INTO t (a, b) VALUES (${a}, ${b}) RETURNING id`;',
+      "sequelize.query('SELECT * FROM users WHERE id = :id AND born::date > ? AND data ? :key', opts);",
     ].join('\n');
     const { findings, statements } = analyzeDocument('all.ts', text, options);
     expect(findings.filter((f) => f.code === 'sql-syntax')).toEqual([]);
-    expect(statements.map((s) => s.kind)).toEqual(['SelectStmt', 'SelectStmt', 'SelectStmt', 'SelectStmt', 'SelectStmt', 'InsertStmt']);
+    expect(statements.map((s) => s.kind)).toEqual(['SelectStmt', 'SelectStmt', 'SelectStmt', 'SelectStmt', 'SelectStmt', 'InsertStmt', 'SelectStmt']);
   });
 
   it('lets a pglens-ignore comment above the call silence a finding in a multi-line query', () => {

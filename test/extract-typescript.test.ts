@@ -96,6 +96,17 @@ describe('query calls', () => {
     expect(only('a.ts', 'db.many("SELECT $1:name FROM t WHERE a = $2", [c, a])').sql).toBe('SELECT $1 FROM t WHERE a = $2');
   });
 
+  it('turns ? and :name replacements where an operand goes into placeholders, leaving jsonb ? and ::casts', () => {
+    const text = "sequelize.query('SELECT * FROM users WHERE id = :id AND org IN (:orgs) AND born::date > ? AND tags ?| :tags', opts);";
+    const region = only('a.ts', text);
+    expect(region.sql).toBe('SELECT * FROM users WHERE id = $1 AND org IN ($2) AND born::date > $3 AND tags ?| $4');
+    expect(region.interpolationSites.map((s) => text.slice(s.docStart, s.docEnd))).toEqual([':id', ':orgs', '?', ':tags']);
+    expect(region.explicit).toBe(true);
+    const jsonb = only('a.ts', "pool.query(\"SELECT data ? 'k', (data->'a') ? 'b', '10:30 ?' FROM t WHERE x = $1\", [x])");
+    expect(jsonb.sql).toBe("SELECT data ? 'k', (data->'a') ? 'b', '10:30 ?' FROM t WHERE x = $1");
+    expect(jsonb.interpolations).toBe(0);
+  });
+
   it('reads the text of a node-postgres query config object', () => {
     const region = only('a.ts', 'await client.query({ text: "SELECT now()", values: [] });');
     expect(region).toMatchObject({ sql: 'SELECT now()', origin: 'query-call', callee: 'client.query' });

@@ -12,6 +12,12 @@ export type { InterpolationSite, ScriptSqlRegion } from './ts/script-region';
  */
 const MAY_HOLD_SQL = /sql|query|executeRaw|\.\s*(execute|raw|unsafe|many|one|any|none|oneOrNone|manyOrNone|maybeOne|prepare|result|multi|multiResult)\b/i;
 
+/** No parent pointers and no JSDoc: the walk needs neither, and both cost parse time. */
+const PARSE_OPTIONS: ts.CreateSourceFileOptions = {
+  languageVersion: ts.ScriptTarget.Latest,
+  jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
+};
+
 /** SQL inside TypeScript/JavaScript, in document order. Never throws: on failure, returns what was found. */
 export function extractFromTypeScript(fileName: string, text: string): SqlRegion[] {
   return extractScriptRegions(fileName, text);
@@ -22,7 +28,7 @@ export function extractScriptRegions(fileName: string, text: string): ScriptSqlR
   const regions: ScriptSqlRegion[] = [];
   try {
     if (!MAY_HOLD_SQL.test(text)) return regions;
-    const sourceFile = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, false, scriptKindFor(fileName));
+    const sourceFile = ts.createSourceFile(fileName, text, PARSE_OPTIONS, false, scriptKindFor(fileName));
     collectSqlRegions(sourceFile, text, regions);
   } catch {
     // Extraction never fails a document; whatever was found before the failure is kept.

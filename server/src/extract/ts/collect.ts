@@ -27,7 +27,11 @@ const MARKABLE: ReadonlySet<ts.SyntaxKind> = new Set([
   ts.SyntaxKind.BinaryExpression,
 ]);
 
-const MARKED: SqlSite = { certainty: 'certain', rawInterpolations: true, bindings: { ...NO_BINDINGS, pgPromiseNamed: true } };
+const MARKED: SqlSite = {
+  certainty: 'certain',
+  rawInterpolations: true,
+  bindings: { ...NO_BINDINGS, pgPromiseNamed: true, operandReplacements: true },
+};
 const CERTAINTY_RANK: Readonly<Record<Certainty, number>> = { certain: 2, tag: 1, generic: 0 };
 
 /**

@@ -20,10 +20,12 @@ export function appendLiteralText(
   while (i < end) {
     const code = text.charCodeAt(i);
     let next = -1;
-    if (code === 0x24 /* $ */ || code === 0x3f /* ? */ || (code === 0x5c /* \ */ && bindings.knex)) {
-      const binding = matchBinding(text, i, end, bindings);
+    if (code === 0x24 /* $ */ || code === 0x3f /* ? */ || code === 0x3a /* : */ || (code === 0x5c /* \ */ && bindings.knex)) {
+      // Bring the assembled SQL up to here first: whether `?` or `:name` is a binding depends on it.
+      out.verbatim(text, run, i);
+      run = i;
+      const binding = matchBinding(text, i, end, bindings, out);
       if (binding) {
-        out.verbatim(text, run, i);
         if (binding.literal !== undefined) out.substitute(binding.literal, i, binding.end);
         else out.placeholder(i, binding.end, binding.raw, binding.key, binding.fixed);
         next = binding.end;

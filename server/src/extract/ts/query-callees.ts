@@ -23,9 +23,10 @@ const GENERIC = new Set(['query', 'execute', 'unsafe', 'maybeOne', 'prepare']);
 /** Bare calls that take SQL: `$queryRawUnsafe` destructured from a client, a project's own `query()`. */
 const BARE = new Set([...PRISMA_RAW, 'query']);
 
-const PLAIN: BindingSyntax = { ...NO_BINDINGS, pgPromiseNamed: true };
+/** Plain strings: pg-promise names and `?`/`:name` replacements, none of which is SQL as written. */
+const PLAIN: BindingSyntax = { ...NO_BINDINGS, pgPromiseNamed: true, operandReplacements: true };
 const PG_PROMISE_BINDINGS: BindingSyntax = { ...PLAIN, pgPromiseModifiers: true };
-const KNEX_BINDINGS: BindingSyntax = { ...PLAIN, knex: true };
+const KNEX_BINDINGS: BindingSyntax = { ...PLAIN, knex: true, operandReplacements: false };
 
 /**
  * The SQL site a call's callee makes, or undefined when its first argument is not SQL. Query-builder

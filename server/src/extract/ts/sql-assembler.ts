@@ -63,6 +63,11 @@ export class SqlAssembler {
     this.sites.push({ placeholder: text, docStart, docEnd, raw });
   }
 
+  /** True when the SQL so far ends where an operand must come next (outside quotes and comments). */
+  expectsOperand(): boolean {
+    return this.position.expectsOperand();
+  }
+
   build(): { sql: string; map: PositionMap } {
     return this.builder.build();
   }

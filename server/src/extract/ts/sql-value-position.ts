@@ -55,9 +55,14 @@ export class SqlValuePosition {
     }
   }
 
-  /** True when a `$n` placed at the current end would sit where a value goes. */
+  /** True when a `$n` placed at the current end would sit where a value goes (or inside quotes). */
   acceptsValue(): boolean {
-    if (this.state !== LexState.Code) return true;
+    return this.state !== LexState.Code || this.expectsOperand();
+  }
+
+  /** True when the end is outside quotes and comments, where an operand must come next. */
+  expectsOperand(): boolean {
+    if (this.state !== LexState.Code) return false;
     if (this.wordEnd > this.wordStart) {
       const length = this.wordEnd - this.wordStart;
       return length <= 9 && VALUE_KEYWORDS.has(this.wordSource.slice(this.wordStart, this.wordEnd).toLowerCase());
