@@ -288,7 +288,7 @@ describe('language server over stdio', () => {
     });
     expect(actions).toEqual([]);
     client.notify('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('migrations/001_users.sql'), type: 2 }] });
-    await expect(client.request('workspace/executeCommand', { command: 'pglens.reanalyze', arguments: [] })).resolves.toBeNull();
+    await expect(client.request('workspace/executeCommand', { command: 'pglens.server.reanalyze', arguments: [] })).resolves.toBeNull();
     expect(client.alive).toBe(true);
   });
 
@@ -437,7 +437,7 @@ describe('settings', () => {
     const [diagnostic] = syntaxErrors(await client.diagnostics(uri, 1));
     expect(diagnostic.severity).toBe(1); // the rule's default severity, not "loud"
     client.notify('workspace/didChangeConfiguration', { settings: { pglens: { debounceMs: -5, rules: { 'sql-syntax': 'loud' } } } });
-    await client.request('workspace/executeCommand', { command: 'pglens.reanalyze', arguments: [] });
+    await client.request('workspace/executeCommand', { command: 'pglens.server.reanalyze', arguments: [] });
     expect(client.notifications.filter((n) => n.method === 'window/showMessage')).toHaveLength(1);
     expect(await client.shutdown()).toBe(0);
   });

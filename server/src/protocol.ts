@@ -48,15 +48,18 @@ export interface IndexSuggestionSummary {
 }
 
 /**
- * Server commands (workspace/executeCommand). Arguments are positional, as LSP command links need:
- * - `pglens.explain` [uri, position, analyze?]: returns the plan summary as Markdown.
- * - `pglens.suggestIndexes` []: runs the advisor over the workspace; returns IndexSuggestionSummary[].
- * - `pglens.reanalyze` []: reloads the schema and re-analyses open documents.
- * - `pglens.setDatabaseUrl` [url | null]: connects to a database (the client keeps the URL in SecretStorage).
+ * Server commands (workspace/executeCommand). Their ids live under `pglens.server.` because VS Code's
+ * language client registers every server command as an editor command, and the palette commands the
+ * extension contributes (`pglens.explainQuery`, …) must not collide with them.
+ * Arguments are positional, as LSP command links need:
+ * - `pglens.server.explain` [uri, position, analyze?]: returns the plan summary as Markdown.
+ * - `pglens.server.suggestIndexes` []: runs the advisor over the workspace; returns IndexSuggestionSummary[].
+ * - `pglens.server.reanalyze` []: reloads the schema and re-analyses open documents.
+ * - `pglens.server.setDatabaseUrl` [url | null]: connects to a database (the client keeps the URL in SecretStorage).
  */
 export const SERVER_COMMANDS = {
-  explain: 'pglens.explain',
-  suggestIndexes: 'pglens.suggestIndexes',
-  reanalyze: 'pglens.reanalyze',
-  setDatabaseUrl: 'pglens.setDatabaseUrl',
+  explain: 'pglens.server.explain',
+  suggestIndexes: 'pglens.server.suggestIndexes',
+  reanalyze: 'pglens.server.reanalyze',
+  setDatabaseUrl: 'pglens.server.setDatabaseUrl',
 } as const;

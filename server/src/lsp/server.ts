@@ -1,3 +1,4 @@
+import { SERVER_COMMANDS } from '../protocol';
 import { existsSync } from 'node:fs';
 import {
   CodeActionKind,
@@ -33,7 +34,7 @@ import { SettingsStore } from './settings-store';
 import { WorkspaceSchema } from './workspace-schema';
 
 /** Re-reads the workspace schema and re-analyses every open document. */
-export const REANALYZE_COMMAND = 'pglens.reanalyze';
+export const REANALYZE_COMMAND = SERVER_COMMANDS.reanalyze;
 
 /** The running server's parts, for features that plug in (commands, hover sections, re-analysis). */
 export interface PglensServer {
