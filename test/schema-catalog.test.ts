@@ -34,7 +34,7 @@ describe('workspace catalog: CREATE TABLE', () => {
       { name: 'n', type: 'integer', notNull: true },
     ]);
     expect(users?.primaryKey).toEqual(['id']);
-    expect(users?.uniqueKeys).toEqual([['email'], ['email', 'score']]);
+    expect(users?.uniqueKeys).toEqual([['id'], ['email'], ['email', 'score']]);
     expect(users?.indexes.map((index) => [index.name, index.columns, index.unique])).toEqual([
       ['Users_pkey', ['id'], true],
       ['Users_email_key', ['email'], true],
@@ -127,7 +127,7 @@ describe('workspace catalog: ALTER, RENAME, DROP', () => {
       { name: 'name', type: 'text', notNull: true },
     ]);
     expect(table?.primaryKey).toEqual(['id']);
-    expect(table?.uniqueKeys).toEqual([['tenant', 'handle']]);
+    expect(table?.uniqueKeys).toEqual([['id'], ['tenant', 'handle']]);
   });
 
   it('drops constraints by name, and keys and indexes with a dropped column', () => {

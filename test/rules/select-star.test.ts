@@ -92,6 +92,13 @@ ruleTester('select-star', {
     { sql: "UPDATE orders SET status = 'paid' WHERE id = $1 RETURNING *", marked: '*', output: "UPDATE orders SET status = 'paid' WHERE id = $1 RETURNING id, user_id, total, status" },
     { sql: 'DELETE FROM order_items WHERE order_id = $1 RETURNING *', marked: '*', output: 'DELETE FROM order_items WHERE order_id = $1 RETURNING order_id, line, sku' },
     { name: 'a cursor returns its rows', sql: 'DECLARE c CURSOR FOR SELECT * FROM order_items', marked: '*', output: 'DECLARE c CURSOR FOR SELECT order_id, line, sku FROM order_items' },
+    { name: 'a prepared statement returns its rows', sql: 'PREPARE by_order (bigint) AS SELECT * FROM order_items WHERE order_id = $1', marked: '*', output: 'PREPARE by_order (bigint) AS SELECT order_id, line, sku FROM order_items WHERE order_id = $1' },
+    {
+      name: 'MERGE … RETURNING * covers the target and the source',
+      sql: 'MERGE INTO order_items i USING orders o ON o.id = i.order_id WHEN MATCHED THEN DELETE RETURNING *',
+      marked: '*',
+      output: 'MERGE INTO order_items i USING orders o ON o.id = i.order_id WHEN MATCHED THEN DELETE RETURNING i.order_id, i.line, i.sku, o.id, o.user_id, o.total, o.status',
+    },
     { name: 'after non-ASCII text', sql: "SELECT 'héllo 🐘' AS greeting, * FROM order_items", marked: '*', output: "SELECT 'héllo 🐘' AS greeting, order_id, line, sku FROM order_items" },
     { name: 'a comment between qualifier and star', sql: 'SELECT i . /* all */ * FROM order_items i', marked: 'i . /* all */ *', output: 'SELECT i.order_id, i.line, i.sku FROM order_items i' },
   ],

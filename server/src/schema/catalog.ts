@@ -25,7 +25,7 @@ export interface TableInfo {
   name: string;
   columns: ColumnInfo[];
   primaryKey?: string[];
-  /** Column sets that are unique on every row: UNIQUE constraints and non-partial unique indexes. */
+  /** Column sets that are unique on every row: the primary key, UNIQUE constraints and non-partial unique indexes. */
   uniqueKeys: string[][];
   indexes: IndexInfo[];
   /** Estimated row count, when the source knows it (a database's statistics, a workspace declaration). */

@@ -140,10 +140,12 @@ function freeze(table: TableModel): TableInfo {
       ...(index.include ? { include: [...index.include] } : {}),
     })),
   ];
+  // The primary key is listed too, as the database catalog lists every unique index.
   const uniqueKeys: string[][] = [];
   const addKey = (columns: string[]) => {
     if (!uniqueKeys.some((k) => sameSet(k, columns))) uniqueKeys.push([...columns]);
   };
+  if (table.primaryKey) addKey(table.primaryKey.columns);
   for (const unique of table.uniques) addKey(unique.columns);
   for (const index of table.indexes) {
     if (index.unique && !index.predicate && !index.expressionKeys.some(Boolean)) addKey(index.columns);

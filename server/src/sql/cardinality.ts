@@ -232,9 +232,10 @@ function unpinnedSources(scope: FromScope, equalities: Equality[], guard: Guard)
   while (changed) {
     changed = false;
     for (const source of sources) {
-      if (pinned.has(source) || source.kind !== 'table') continue;
+      if (pinned.has(source)) continue;
+      const keys = source.kind === 'table' ? tableKeys(source) : derivedKeys(source, scope.catalog);
       const isFixed = (column: string) => equalities.some((equality) => fixes(equality, source, column, pinned));
-      if (tableKeys(source).some((key) => key.every(isFixed))) {
+      if (keys.some((key) => key.every(isFixed))) {
         pinned.add(source);
         changed = true;
       }
@@ -281,6 +282,38 @@ function indexExpressionKey(text: string): string {
     indexExpressionCache.set(text, cached);
   }
   return cached;
+}
+
+/**
+ * The keys of a subquery or CTE that passes one table's rows through unchanged (no joins, grouping,
+ * DISTINCT or set operation), under its output names: `(SELECT * FROM users) u` is keyed by `u.id`.
+ */
+function derivedKeys(source: Source, catalog: Catalog): string[][] {
+  if (source.kind !== 'subquery' && source.kind !== 'cte') return [];
+  const query = source.kind === 'cte' ? source.cte.ctequery : source.query;
+  const select = nodeAs(query, 'SelectStmt');
+  const renamed = source.aliasColumns.length > 0 || (source.kind === 'cte' && (source.cte.aliascolnames?.length ?? 0) > 0);
+  if (!select || renamed || (select.op && select.op !== 'SETOP_NONE') || select.groupClause?.length || select.distinctClause) return [];
+  if (select.fromClause?.length !== 1 || hasAggregate(select.targetList)) return [];
+  const inner = new FromScope(select.fromClause, CteScope.enter(select.withClause, source.scope), catalog);
+  const [table] = inner.sources;
+  if (inner.sources.length !== 1 || table.kind !== 'table') return [];
+
+  // Output name of each table column that the select list passes through.
+  const outputOf = new Map<string, string>();
+  for (const node of select.targetList ?? []) {
+    const target = nodeAs(node, 'ResTarget');
+    const ref = columnRefParts(target?.val);
+    if (!target || !ref) continue;
+    if (ref.qualifier.length > 0 && inner.findQualified(ref.qualifier) !== table) continue;
+    if (ref.star) {
+      const names = table.table ? table.table.columns.map((column) => column.name) : ['id'];
+      for (const name of names) if (!outputOf.has(name)) outputOf.set(name, name);
+    } else if (!outputOf.has(ref.column)) outputOf.set(ref.column, target.name ?? ref.column);
+  }
+  return tableKeys(table)
+    .filter((key) => key.every((column) => outputOf.has(column)))
+    .map((key) => key.map((column) => outputOf.get(column) as string));
 }
 
 /** Sources whose row count does not grow with a table: bounded subqueries and CTEs, functions. */
