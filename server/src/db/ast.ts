@@ -9,17 +9,26 @@ export type AstObject = Record<string, unknown>;
 
 export type Visitor = (type: string, node: AstObject) => void;
 
-export function walkNodes(root: unknown, visit: Visitor): void {
+/**
+ * Visits every node below `root`. `enter`, when given, is called instead of descending: it returns
+ * false to stop at that node (it may walk further itself), anything else to descend as usual.
+ */
+export function walkNodes(root: unknown, visit: Visitor, enter?: (type: string, node: AstObject) => boolean | void): void {
   if (Array.isArray(root)) {
-    for (const item of root) walkNodes(item, visit);
+    for (const item of root) walkNodes(item, visit, enter);
     return;
   }
   if (!isObject(root)) return;
   for (const [key, value] of Object.entries(root)) {
     if (!isObject(value) && !Array.isArray(value)) continue;
-    if (isObject(value) && /^[A-Z]/.test(key)) visit(key, value);
-    else if (isObject(value) && UNWRAPPED_RANGE_VARS.has(key) && typeof value.relname === 'string') visit('RangeVar', value);
-    walkNodes(value, visit);
+    let type: string | undefined;
+    if (isObject(value) && /^[A-Z]/.test(key)) type = key;
+    else if (isObject(value) && UNWRAPPED_RANGE_VARS.has(key) && typeof value.relname === 'string') type = 'RangeVar';
+    if (type !== undefined && isObject(value)) {
+      visit(type, value);
+      if (enter?.(type, value) === false) continue;
+    }
+    walkNodes(value, visit, enter);
   }
 }
 

@@ -37,14 +37,19 @@ const NETWORK_CODES = new Set([
 ]);
 
 /**
+ * Class 08 connection exceptions (not 08P01, a protocol violation by one message) and 57P01–57P03,
+ * the server shutting down or starting.
+ */
+const CONNECTION_SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '08007', '57P01', '57P02', '57P03']);
+
+/**
  * True when the error means the connection itself is gone or unusable (rather than one query failing):
  * the caller should mark the database as failed and reconnect.
  */
 export function isConnectionError(error: unknown): boolean {
   const { message, code } = fields(error);
   if (NETWORK_CODES.has(code)) return true;
-  // SQLSTATE class 08: connection exception; 57P01–57P03: the server is shutting down or starting.
-  if (/^08/.test(code) || code === '57P01' || code === '57P02' || code === '57P03') return true;
+  if (CONNECTION_SQLSTATES.has(code)) return true;
   return /Connection terminated|connection error and is not queryable|Client was closed|timeout exceeded when trying to connect|server closed the connection/i.test(
     message,
   );

@@ -1,5 +1,6 @@
 import type { Node } from 'libpg-query';
 import { loadParser, parseSql, type ParsedStatement } from '../sql/parse';
+import { statementType } from './ast';
 import { LruCache, statementKey } from './plan-cache';
 import { explainFailure, locateError, type ExplainFailure } from './explain-errors';
 import { parameterSources, sampleParameters } from './parameter-samples';
@@ -229,10 +230,18 @@ export class ExplainRunner {
     if (plan.facts.parameterCount === 0) {
       return this.inTransaction(session, begin, () => sendStatement(session, 'EXPLAIN (FORMAT JSON) ', plan.text));
     }
-    if (versionNum >= 160000) {
-      return this.inTransaction(session, begin, () => sendStatement(session, 'EXPLAIN (GENERIC_PLAN, FORMAT JSON) ', plan.text));
+    const simple = session.simple;
+    if (versionNum >= 160000 && simple) {
+      // The extended protocol cannot carry `$n` without values, so this one goes as a simple query: the
+      // server lexes it as our parser did (standard_conforming_strings on) and it parses as one statement.
+      const prefix = 'EXPLAIN (GENERIC_PLAN, FORMAT JSON) ';
+      if (!isSingleStatement(prefix + plan.text)) throw new Error('the statement could not be wrapped in EXPLAIN safely');
+      return this.inTransaction(session, [...begin, 'SET LOCAL standard_conforming_strings = on'], () =>
+        sendStatement(session, prefix, plan.text, undefined, (text) => simple.call(session, text)),
+      );
     }
-    // Before 16: plan a prepared statement with the generic plan forced; the NULLs are never used.
+    // Before 16, or without a simple protocol: plan a prepared statement with the generic plan forced
+    // (the NULLs are never used). It gives the same plan as GENERIC_PLAN.
     const name = `pglens_explain_${++this.prepared}`;
     const nulls = Array.from({ length: plan.facts.parameterCount }, () => 'NULL').join(', ');
     try {
@@ -351,13 +360,24 @@ function cacheKey(stmt: Node, options: ExplainOptions): string {
 }
 
 /** Sends the user's statement behind `prefix`; a failure remembers where in the statement it is. */
-async function sendStatement(session: Session, prefix: string, text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+async function sendStatement(
+  session: Session,
+  prefix: string,
+  text: string,
+  values?: unknown[],
+  send: (text: string) => Promise<{ rows: unknown[] }> = (t) => session.query(t, values),
+): Promise<{ rows: unknown[] }> {
   try {
-    return await session.query(prefix + text, values);
+    return await send(prefix + text);
   } catch (error) {
     locateError(error, prefix.length);
     throw error;
   }
+}
+
+function isSingleStatement(text: string): boolean {
+  const parsed = parseSql(text);
+  return parsed.ok && parsed.statements.length === 1 && statementType(parsed.statements[0].stmt) === 'ExplainStmt';
 }
 
 /** The first promise's failure wins (PREPARE before EXPLAIN EXECUTE): it says what went wrong. */

@@ -100,6 +100,12 @@ export class PostgresDatabase implements Database {
       query: <R>(text: string, values?: unknown[]) =>
         guard(async () => ({ rows: (await client.query(extended(text, values))).rows as R[] })),
       control: (statements) => guard(async () => void (await client.query(statements.join('; ')))),
+      simple: <R>(text: string) =>
+        guard(async () => {
+          const result = (await client.query(text)) as unknown;
+          if (Array.isArray(result)) throw new Error('expected exactly one result from one statement');
+          return { rows: (result as { rows: R[] }).rows };
+        }),
     };
     const pid = (client as unknown as { processID?: number }).processID;
     if (typeof pid === 'number') this.pids.set(session, pid);

@@ -22,6 +22,12 @@ export interface Session {
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>>;
   /** pglens's own control statements (BEGIN, SET LOCAL, ROLLBACK…) — never user text. */
   control(statements: readonly string[]): Promise<void>;
+  /**
+   * One statement over the simple protocol, for what the extended protocol cannot carry (EXPLAIN
+   * (GENERIC_PLAN) of a statement with `$n`: Bind would need values). The caller must have checked it
+   * is exactly one statement. Absent where the connection has no simple protocol.
+   */
+  simple?<R = Record<string, unknown>>(text: string): Promise<QueryRows<R>>;
   /** True when calls issued without awaiting are sent together (pipelined) and run in order. */
   readonly pipelined: boolean;
 }
@@ -52,17 +58,27 @@ export interface LendingQueryable extends Queryable {
 export function databaseFromQueryable(queryable: Queryable, kind: DatabaseKind = 'embedded'): Database {
   let queue: Promise<unknown> = Promise.resolve();
   let versionNum: Promise<number> | undefined;
-  const sessionOver = (q: Queryable): Session => ({
-    query: (text, values) => q.query(text, values),
-    control: async (statements) => {
-      if (isExecutable(q)) {
-        await q.exec(statements.join(';\n'));
-        return;
-      }
-      for (const statement of statements) await q.query(statement);
-    },
-    pipelined: false,
-  });
+  const sessionOver = (q: Queryable): Session => {
+    const session: Session = {
+      query: (text, values) => q.query(text, values),
+      control: async (statements) => {
+        if (isExecutable(q)) {
+          await q.exec(statements.join(';\n'));
+          return;
+        }
+        for (const statement of statements) await q.query(statement);
+      },
+      pipelined: false,
+    };
+    if (isExecutable(q)) {
+      session.simple = async <R>(text: string) => {
+        const results = (await q.exec(text)) as QueryRows<R>[];
+        if (!Array.isArray(results) || results.length !== 1) throw new Error('expected exactly one result from one statement');
+        return results[0];
+      };
+    }
+    return session;
+  };
   return {
     kind,
     query: (text, values) => queryable.query(text, values),

@@ -25,14 +25,10 @@ export function locateRelation(
   offsetOf: (byteLocation: number) => number,
   target: RelationTarget,
 ): TextSpan | undefined {
-  const references: RelationRef[] = [];
-  walkNodes(statement.stmt, (type, node) => {
-    if (type === 'RangeVar') references.push(relationRef(node));
-  });
+  const references = collectReferences(statement.stmt);
   const sameTable = references.filter(
     (r) => r.name === target.relation && (!target.schema || !r.schema || r.schema === target.schema) && r.location !== undefined,
   );
-  sameTable.sort((a, b) => (a.location ?? 0) - (b.location ?? 0));
   const alias = target.alias;
   const chosen =
     (alias && sameTable.find((r) => r.alias === alias)) ||
@@ -46,7 +42,39 @@ export function locateRelation(
   return { start, end: qualifiedNameEnd(sql, start) };
 }
 
-function numbered(references: RelationRef[], relation: string, alias: string): RelationRef | undefined {
+interface Reference extends RelationRef {
+  /** How many SELECTs enclose it: 0 for the statement's own FROM items. */
+  depth: number;
+}
+
+/**
+ * Every table reference, in the order PostgreSQL numbers repeated names: the outer query's references
+ * first (its range table comes first; subqueries pulled up into it are appended), then by position.
+ */
+function collectReferences(stmt: unknown): Reference[] {
+  const found: Reference[] = [];
+  const visit = (value: unknown, depth: number): void => {
+    walkNodesShallow(value, (type, node) => {
+      if (type === 'RangeVar') found.push({ ...relationRef(node), depth });
+      visit(node, type === 'SelectStmt' ? depth + 1 : depth);
+    });
+  };
+  // The statement itself is depth 0 even when it is a SELECT.
+  const [type, body] = Object.entries(stmt as Record<string, unknown>)[0] ?? [];
+  if (type === 'SelectStmt') visit(body, 0);
+  else visit(stmt, 0);
+  return found.sort((a, b) => a.depth - b.depth || (a.location ?? 0) - (b.location ?? 0));
+}
+
+/** Like walkNodes, but stops at each node found (the visitor decides whether to go deeper). */
+function walkNodesShallow(root: unknown, visit: (type: string, node: Record<string, unknown>) => void): void {
+  walkNodes(root, () => undefined, (type, node) => {
+    visit(type, node);
+    return false;
+  });
+}
+
+function numbered(references: Reference[], relation: string, alias: string): Reference | undefined {
   const match = new RegExp(`^${escapeRegExp(relation)}_(\\d+)$`).exec(alias);
   if (!match) return undefined;
   const unaliased = references.filter((r) => !r.alias || r.alias === relation);

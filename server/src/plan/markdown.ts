@@ -36,7 +36,8 @@ export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}
 }
 
 function summaryLine(plan: Plan): string {
-  const parts = [`cost ${formatCost(plan.totalCost)}`, `~${formatRows(plan.root.planRows)} rows`];
+  const rows = plan.root.planRows;
+  const parts = [`cost ${formatCost(plan.totalCost)}`, `~${formatRows(rows)} ${rows === 1 ? 'row' : 'rows'}`];
   if (plan.analyzed) {
     const time = plan.executionTimeMs ?? plan.root.inclusiveTimeMs;
     if (time !== undefined) parts.push(`${formatMs(time)} ms`);
@@ -55,7 +56,7 @@ function treeLines(plan: Plan, maxNodes: number): string[] {
     shown++;
     const own = useTime ? node.exclusiveTimeMs ?? 0 : node.exclusiveCost;
     const share = total > 0 ? own / total : 0;
-    const mark = share >= EXPENSIVE_SHARE ? `  ◀ ${Math.round(share * 100)}% of ${useTime ? 'time' : 'cost'}` : '';
+    const mark = share >= EXPENSIVE_SHARE && plan.nodes.length > 1 ? `  ◀ ${Math.round(share * 100)}% of ${useTime ? 'time' : 'cost'}` : '';
     const title = node.subplanName ? `${node.subplanName}: ${node.label}` : node.label;
     lines.push(`${prefix}${title}  (${metrics(node)})${mark}`);
     for (const condition of conditions(node)) lines.push(`${childPrefix}${node.children.length ? '│ ' : '  '}  ${condition}`);

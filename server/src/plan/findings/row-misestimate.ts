@@ -20,7 +20,7 @@ export const rowMisestimate: PlanRule = {
       const target = nearestRelation(node);
       const name = target?.relation ?? 'its input';
       const fix = `Run ANALYZE ${name === 'its input' ? '' : `${name} `}to refresh its statistics; if the estimate stays wrong, raise the column's statistics target or add extended statistics (CREATE STATISTICS) for correlated columns.`;
-      const times = miss.factor >= 100 ? Math.round(miss.factor) : Math.round(miss.factor * 10) / 10;
+      const times = Math.round(miss.factor);
       ctx.report({
         node,
         relation: target?.relation,
