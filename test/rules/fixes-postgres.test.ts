@@ -58,6 +58,7 @@ const STAR_CASES: [string, unknown[]][] = [
   ['DELETE FROM order_items WHERE order_id = $1 RETURNING *', [1]],
   ["SELECT 'héllo 🐘' AS greeting, * FROM order_items ORDER BY 2, 3", []],
   ['SELECT i . /* all */ * FROM order_items i ORDER BY 1, 2', []],
+  ['TABLE order_items', []],
 ];
 
 describe('select-star fixes on PostgreSQL', () => {

@@ -99,6 +99,7 @@ ruleTester('select-star', {
       marked: '*',
       output: 'MERGE INTO order_items i USING orders o ON o.id = i.order_id WHEN MATCHED THEN DELETE RETURNING i.order_id, i.line, i.sku, o.id, o.user_id, o.total, o.status',
     },
+    { name: 'TABLE t is SELECT * FROM t', sql: 'TABLE order_items', marked: 'TABLE', message: /^TABLE returns every column of order_items/, output: 'SELECT order_id, line, sku FROM order_items' },
     { name: 'after non-ASCII text', sql: "SELECT 'héllo 🐘' AS greeting, * FROM order_items", marked: '*', output: "SELECT 'héllo 🐘' AS greeting, order_id, line, sku FROM order_items" },
     { name: 'a comment between qualifier and star', sql: 'SELECT i . /* all */ * FROM order_items i', marked: 'i . /* all */ *', output: 'SELECT i.order_id, i.line, i.sku FROM order_items i' },
   ],

@@ -108,8 +108,9 @@ function collectEqualities(scope: FromScope, where: Node | undefined): Equality[
   const equalities: Equality[] = [];
   const add = (expr: Node | undefined, pins?: ReadonlySet<Source>) => {
     for (const term of conjuncts(expr)) {
-      const sides = equalitySides(term);
-      if (sides) equalities.push({ left: operand(scope, sides[0]), right: operand(scope, sides[1]), pins });
+      for (const [left, right] of equalityPairs(term)) {
+        equalities.push({ left: operand(scope, left), right: operand(scope, right), pins });
+      }
     }
   };
   add(where);
@@ -134,16 +135,24 @@ function collectEqualities(scope: FromScope, where: Node | undefined): Equality[
   return equalities;
 }
 
-/** `x = y` (or a one-item `x IN (y)`) as its two operands; undefined for anything else. */
-function equalitySides(term: Node): [Node, Node] | undefined {
+/**
+ * The operand pairs an equality term compares: `x = y`, a one-item `x IN (y)`, and each position of
+ * a row comparison `(a, b) = ($1, $2)`; none for anything else.
+ */
+function equalityPairs(term: Node): [Node, Node][] {
   const expr = nodeAs(term, 'A_Expr');
-  if (!expr?.lexpr || !expr.rexpr || stringsOf(expr.name).join('.') !== '=') return undefined;
-  if (expr.kind === 'AEXPR_OP') return [expr.lexpr, expr.rexpr];
+  if (!expr?.lexpr || !expr.rexpr || stringsOf(expr.name).join('.') !== '=') return [];
   if (expr.kind === 'AEXPR_IN') {
     const items = listItems(expr.rexpr);
-    return items.length === 1 ? [expr.lexpr, items[0]] : undefined;
+    return items.length === 1 ? [[expr.lexpr, items[0]]] : [];
   }
-  return undefined;
+  if (expr.kind !== 'AEXPR_OP') return [];
+  const leftRow = nodeAs(expr.lexpr, 'RowExpr')?.args;
+  const rightRow = nodeAs(expr.rexpr, 'RowExpr')?.args;
+  if (leftRow && rightRow) {
+    return leftRow.length === rightRow.length ? leftRow.map((left, i): [Node, Node] => [left, rightRow[i]]) : [];
+  }
+  return [[expr.lexpr, expr.rexpr]];
 }
 
 /**
@@ -203,9 +212,22 @@ export function resolveColumn(scope: FromScope, ref: ColumnRefParts): ResolvedCo
   const known = sources.map((source) => ({ source, names: sourceShape(source, scope.catalog).columns?.map((c) => c.name) }));
   const having = known.filter(({ names }) => names?.includes(ref.column));
   if (having.length === 1) return { source: having[0].source, column: ref.column };
+  // A `JOIN … USING (id)` column: unqualified `id` is the merged column, equal to the left side's.
+  if (having.length > 1 && mergedByUsing(scope, ref.column)) return { source: having[0].source, column: ref.column };
   const unknown = known.filter(({ names }) => names === undefined);
   if (having.length === 0 && unknown.length === 1) return { source: unknown[0].source, column: ref.column };
   return undefined;
+}
+
+/** True when an inner or left join of the scope merges `column` with USING or NATURAL. */
+function mergedByUsing(scope: FromScope, column: string): boolean {
+  const visit = (item: FromItem): boolean => {
+    if (item.kind === 'source') return false;
+    const type = item.join.jointype;
+    if ((type === 'JOIN_INNER' || type === 'JOIN_LEFT') && usingColumns(item, scope).includes(column)) return true;
+    return visit(item.left) || visit(item.right);
+  };
+  return scope.items.some(visit);
 }
 
 function usingColumns(item: FromItem & { kind: 'join' }, scope: FromScope): string[] {

@@ -5,7 +5,7 @@ import { columnRefParts, nodeAs } from '../ast';
 import { dmlParts, starShape, type ExpandedColumn } from '../columns';
 import { quoteIdent } from '../identifiers';
 import { CteScope, FromScope } from '../scope';
-import { tokenIndexAt, tokenize } from '../tokens';
+import { keywordAt, tokenIndexAt, tokenize } from '../tokens';
 import type { SqlFix, SqlRule } from './rule';
 
 /**
@@ -26,23 +26,36 @@ export const selectStar: SqlRule = {
         const target = nodeAs(node, 'ResTarget');
         const ref = columnRefParts(target?.val);
         const location = nodeAs(target?.val, 'ColumnRef')?.location;
-        if (!ref?.star || location === undefined || location < 0) continue; // `TABLE t` has no star to mark
+        if (!ref?.star || location === undefined) continue;
         const shape = starShape(scope, ref.qualifier);
         if (!shape || shape.starTables.length === 0) continue;
 
         const { sql } = ctx.region;
-        const start = ctx.offsetOf(location);
-        let end = starEnd(sql, start);
-        if (end === undefined) {
-          // A comment inside `t . /* … */ *`: let the lexer find the star.
-          tokens ??= tokenize(sql, ctx.statement.start, ctx.statement.end);
-          end = tokens.slice(tokenIndexAt(tokens, start)).find((token) => token.text === '*')?.end;
-          if (end === undefined) continue;
+        let start: number;
+        let end: number | undefined;
+        let written: string;
+        let replacement = (list: string) => list;
+        if (location < 0) {
+          // `TABLE users` stands for `SELECT * FROM users` and has no star: mark the keyword.
+          start = ctx.statement.start;
+          if (!keywordAt(sql, start, 'TABLE')) continue;
+          end = start + 'TABLE'.length;
+          written = 'TABLE';
+          replacement = (list) => `SELECT ${list} FROM`;
+        } else {
+          start = ctx.offsetOf(location);
+          end = starEnd(sql, start);
+          if (end === undefined) {
+            // A comment inside `t . /* … */ *`: let the lexer find the star.
+            tokens ??= tokenize(sql, ctx.statement.start, ctx.statement.end);
+            end = tokens.slice(tokenIndexAt(tokens, start)).find((token) => token.text === '*')?.end;
+            if (end === undefined) continue;
+          }
+          written = ref.qualifier.length > 0 ? sql.slice(start, end) : 'SELECT *';
         }
-        const written = ref.qualifier.length > 0 ? sql.slice(start, end) : 'SELECT *';
         const tables = listing(shape.starTables);
         const qualify = ref.qualifier.length > 0 || scope.sources.length > 1;
-        const fixes = shape.columns?.length ? [expandFix(shape.columns, qualify, start, end)] : undefined;
+        const fixes = shape.columns?.length ? [expandFix(replacement(columnList(shape.columns, qualify)), start, end)] : undefined;
         ctx.report({
           start,
           end,
@@ -95,11 +108,14 @@ function* outputLists(stmt: Node, ctes: CteScope, catalog: Catalog): Generator<O
   if (query) yield* outputLists(query, ctes, catalog);
 }
 
-function expandFix(columns: ExpandedColumn[], qualify: boolean, start: number, end: number): SqlFix {
-  const list = columns
+function columnList(columns: ExpandedColumn[], qualify: boolean): string {
+  return columns
     .map(({ name, qualifier }) => (qualify && qualifier ? `${quoteIdent(qualifier)}.${quoteIdent(name)}` : quoteIdent(name)))
     .join(', ');
-  return { title: 'List the columns explicitly', edits: [{ start, end, newText: list }] };
+}
+
+function expandFix(newText: string, start: number, end: number): SqlFix {
+  return { title: 'List the columns explicitly', edits: [{ start, end, newText }] };
 }
 
 /** `a`, `a and b`, `a, b and c`. */
