@@ -18,11 +18,6 @@ export function nodeAs<K extends NodeKind>(node: Node | undefined, kind: K): Nod
   return (node as unknown as Record<K, NodeBody<K>>)[kind];
 }
 
-/** `SelectStmt` for `{ SelectStmt: … }`. */
-export function kindOf(node: Node): string {
-  return Object.keys(node)[0] ?? 'unknown';
-}
-
 /** The text of a `String` node (identifiers, operator names), else undefined. */
 export function stringOf(node: Node | undefined): string | undefined {
   return nodeAs(node, 'String')?.sval;

@@ -35,11 +35,3 @@ function isReservedWord(word: string): boolean {
   }
   return reserved;
 }
-
-/** Folds an identifier as written the way PostgreSQL does: `"Name"` keeps its case, `Name` becomes `name`. */
-export function foldIdent(written: string): string {
-  if (written.length >= 2 && written.startsWith('"') && written.endsWith('"')) {
-    return written.slice(1, -1).replace(/""/g, '"');
-  }
-  return written.toLowerCase();
-}

@@ -94,29 +94,24 @@ export interface JoinItem {
 /** The FROM clause of one query level, resolved against the CTEs in scope and the catalog. */
 export class FromScope {
   readonly items: FromItem[];
+  /** Every named thing a qualifier can refer to: sources, and joins that have an alias. */
+  readonly named: (Source | JoinItem)[];
+  /** Every leaf source (tables, CTEs, subqueries, functions), joins looked through. */
+  readonly sources: Source[];
 
   constructor(fromClause: readonly Node[] | undefined, readonly ctes: CteScope, readonly catalog: Catalog) {
     this.items = (fromClause ?? []).map((node) => this.item(node)).filter((item): item is FromItem => item !== undefined);
-  }
-
-  /** Every named thing a qualifier can refer to: sources, and joins that have an alias. */
-  get named(): (Source | JoinItem)[] {
-    const out: (Source | JoinItem)[] = [];
-    const collect = (item: FromItem) => {
-      if (item.kind === 'source') out.push(item.source);
-      else if (item.alias !== undefined) out.push(item);
+    this.sources = this.items.flatMap(leafSources);
+    this.named = [];
+    const collect = (item: FromItem): void => {
+      if (item.kind === 'source') this.named.push(item.source);
+      else if (item.alias !== undefined) this.named.push(item);
       else {
         collect(item.left);
         collect(item.right);
       }
     };
     this.items.forEach(collect);
-    return out;
-  }
-
-  /** Every leaf source (tables, CTEs, subqueries, functions), joins looked through. */
-  get sources(): Source[] {
-    return this.items.flatMap(leafSources);
   }
 
   /** The source or aliased join a qualifier names: `u` in `u.id`, `public.users` in `public.users.id`. */
