@@ -95,7 +95,7 @@ async function measurePostgres(): Promise<Measures & { version: string }> {
     await client.connect();
     const startMs = performance.now() - began;
     const db = pgExecutor(client);
-    const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v;
+    const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0].v.split(' ')[0];
 
     const migrationsBegan = performance.now();
     const migrations = await discoverMigrations(WORKSPACE);

@@ -10,7 +10,9 @@ import { nullRate, valueExpression } from './values';
  * Foreign keys take values from the parent's existing keys (numbered once in a temporary table, picked
  * with a skew so some parents have many children, as real customers do); unique keys derive from the row
  * number; CHECK constraints are applied as a filter with their own expression, topping up until the
- * declared count is reached; ON CONFLICT DO NOTHING absorbs the rare clash with seed rows.
+ * declared count is reached; ON CONFLICT DO NOTHING is added only where a key could repeat (seed rows,
+ * short varchar keys). For speed, foreign-key triggers are off during the load (the values hold by
+ * construction) and a big table's plain indexes are rebuilt after it instead of updated row by row.
  */
 export interface TableFill {
   table: string;
@@ -51,7 +53,7 @@ export async function generateData(db: SqlExecutor, plan: FillPlan, onProgress?:
         if (inserted < step.rows) {
           problems.push({
             phase: 'data',
-            message: `Generated ${inserted.toLocaleString('en-US')} of ${step.rows.toLocaleString('en-US')} rows for ${step.table.id}: its constraints rejected the rest; plans are estimated on fewer rows.`,
+            message: `Generated ${inserted.toLocaleString('en-US')} of ${step.rows.toLocaleString('en-US')} rows for ${step.table.id}: its constraints rejected the rest, so plans see fewer rows; lower the count in .pglens.json or seed the table in a migration.`,
           });
         }
       } catch (error) {
