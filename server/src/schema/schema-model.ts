@@ -85,14 +85,17 @@ export class SchemaModel {
 
   /** A name not yet used by an index or constraint in the schema: `base`, else `base1`, `base2`… */
   freeIndexName(schema: string, base: string): string {
-    const used = new Set<string>();
-    for (const table of this.tables.values()) {
-      if (table.schema !== schema) continue;
-      for (const index of table.indexes) used.add(index.name);
-      for (const key of [...table.uniques, ...(table.primaryKey ? [table.primaryKey] : [])]) used.add(key.name);
-    }
-    if (!used.has(base)) return base;
-    for (let n = 1; ; n++) if (!used.has(`${base}${n}`)) return `${base}${n}`;
+    const used = (name: string): boolean => {
+      for (const table of this.tables.values()) {
+        if (table.schema !== schema) continue;
+        if (table.primaryKey?.name === name || table.uniques.some((u) => u.name === name) || table.indexes.some((i) => i.name === name)) {
+          return true;
+        }
+      }
+      return false;
+    };
+    if (!used(base)) return base;
+    for (let n = 1; ; n++) if (!used(`${base}${n}`)) return `${base}${n}`;
   }
 
   /** A read-only Catalog of the current state (a snapshot: later changes do not show through). */
