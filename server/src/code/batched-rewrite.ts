@@ -5,8 +5,8 @@ import type { Lib } from './values';
 /**
  * The batched form of a query that runs once per loop iteration, as Markdown for a hover: collect the
  * keys, run one query for all of them (`= ANY($1)`, `{ in: ids }`, `whereIn`, `inArray`, `In(ids)`…),
- * then look each item's rows up by key. Where the per-item key cannot be read from the call, the text
- * says what to do in words rather than guess code.
+ * then look each item's rows up by key. Code is shown only where the rewrite is mechanical (a read or
+ * delete keyed by one per-item value, with nothing else varying); otherwise the text says what to do.
  */
 export interface BatchRequest {
   lib: Lib;
@@ -22,63 +22,81 @@ export interface BatchRequest {
 }
 
 interface Key {
+  /** As written in the query: `user_id`, `users.id`. */
   column: string;
-  /** The key expression as the query call writes it. */
-  value: string;
+  value: ExpressionUse;
   /** 1-based SQL placeholder the key is bound to, for SQL calls. */
   placeholder?: number;
 }
 
-export function batchedRewrite(request: BatchRequest): string {
-  const key = findKey(request.shape, request.varying);
-  const header = request.through
-    ? `**One query instead of one per item.** \`${request.through.name}\` runs \`${request.shape.callee}\` for a single key; give it a batched variant that takes all keys at once:`
-    : '**One query instead of one per item.** Collect the keys, run one query for all of them, then look each item up by key:';
-  if (!key) return `${header}\n\n${fallbackAdvice(request.shape)}`;
+interface Batch {
+  code: string[];
+  /** Variable holding the fetched rows, when there are rows to map back. */
+  rows?: string;
+  note?: string;
+}
 
-  const keyAtLoop = request.through?.keyAtLoop ?? key.value;
-  const keys = keysVariable(keyAtLoop, key.column);
-  const source = keysSource(keyAtLoop, request);
+const EACH_ELEMENT = 'each element';
+
+export function batchedRewrite(request: BatchRequest): string {
+  const { shape } = request;
+  const header = request.through
+    ? `**One query instead of one per item.** \`${request.through.name}\` runs \`${shape.callee}\` for a single key; give it a batched variant that takes all keys at once:`
+    : '**One query instead of one per item.** Collect the keys, run one query for all of them, then look each item up by key:';
+  const key = findKey(shape, request.varying);
+  const batch = key && !otherValuesVary(shape, key, request.varying) ? renderBatch(request.lib, shape, key, keysName(request, key)) : undefined;
+  if (!key || !batch) return `${header}\n\n${key || isWrite(shape) ? writeAdvice(shape) : fallbackAdvice(shape)}`;
+
+  const keys = keysName(request, key);
+  const source = keysSource(request, key);
   const lines = source === keys ? [] : [`const ${keys} = ${source};`];
-  const single = returnsOneRow(request.shape);
-  const body = renderBatch(request.lib, request.shape, key, keys);
-  if (!body) return `${header}\n\n${fallbackAdvice(request.shape)}`;
-  lines.push(...body.code);
-  const field = body.field ?? propertyName(key.column);
-  const lookup = `by${capitalise(lastIdentifier(keyAtLoop.startsWith('each element') ? field : keyAtLoop))}`;
-  if (body.rows) {
-    lines.push(
-      single
-        ? `const ${lookup} = new Map(${body.rows}.map((row) => [row.${field}, row]));`
-        : `const ${lookup} = new Map<unknown, (typeof ${body.rows})[number][]>();\nfor (const row of ${body.rows}) ${lookup}.set(row.${field}, [...(${lookup}.get(row.${field}) ?? []), row]);`,
-    );
+  lines.push(...batch.code);
+  let after = 'Run it once, before or after the loop, instead of once per item.';
+  if (batch.rows) {
+    const field = lastPart(key.column);
+    const lookup = `by${capitalise(field)}`;
+    if (returnsOneRow(shape)) {
+      lines.push(`const ${lookup} = new Map(${batch.rows}.map((row) => [row.${field}, row]));`);
+      after = `Inside the loop, read \`${lookup}.get(${keyAtLoop(request, key)})\` instead of querying.`;
+    } else {
+      lines.push(`const ${lookup} = new Map<unknown, (typeof ${batch.rows})[number][]>();`, `for (const row of ${batch.rows}) ${lookup}.set(row.${field}, [...(${lookup}.get(row.${field}) ?? []), row]);`);
+      after = `Inside the loop, read \`${lookup}.get(${keyAtLoop(request, key)}) ?? []\` instead of querying.`;
+    }
   }
-  const after = body.rows
-    ? `Inside the loop, read \`${lookup}.get(${keyAtLoop})\` instead of querying${single ? '' : ' (several rows may share a key)'}.`
-    : 'Run it once, before or after the loop, instead of once per item.';
-  return [header, '', '```ts', ...lines, '```', after, ...(body.note ? ['', body.note] : [])].join('\n');
+  return [header, '', '```ts', ...lines, '```', after, ...(batch.note ? ['', batch.note] : [])].join('\n');
 }
 
 /** The parameter or filter that carries the per-item value. */
 function findKey(shape: CallShape, varying: ReadonlySet<string>): Key | undefined {
-  const varies = (use: ExpressionUse) => use.idents.some((name) => varying.has(name)) || use.text.startsWith('each element');
   if (shape.sql && shape.params) {
     for (let i = 0; i < shape.params.length; i++) {
-      if (!varies(shape.params[i])) continue;
+      if (!varies(shape.params[i], varying)) continue;
       const column = columnComparedTo(shape.sql, i + 1);
-      if (column) return { column, value: shape.params[i].text, placeholder: i + 1 };
+      if (column) return { column, value: shape.params[i], placeholder: i + 1 };
     }
   }
-  for (const filter of shape.filters ?? []) if (varies(filter.value)) return { column: filter.column, value: filter.value.text };
+  for (const filter of shape.filters ?? []) if (varies(filter.value, varying)) return { column: filter.column, value: filter.value };
   return undefined;
 }
 
+function varies(use: ExpressionUse, varying: ReadonlySet<string>): boolean {
+  return use.text.startsWith(EACH_ELEMENT) || use.idents.some((name) => varying.has(name));
+}
+
+/** Anything but the key that changes per item (values written, other filters): no mechanical rewrite. */
+function otherValuesVary(shape: CallShape, key: Key, varying: ReadonlySet<string>): boolean {
+  const keyPaths = new Set(key.value.paths ?? key.value.idents);
+  const others = shape.sql && shape.params ? shape.params.filter((_, i) => i + 1 !== key.placeholder) : (shape.args ?? []);
+  const rootVaries = (path: string) => varying.has(path.split('.')[0]);
+  return others.some((use) => (use.paths ?? use.idents).some((path) => rootVaries(path) && !keyPaths.has(path)));
+}
+
 const IDENTIFIER = String.raw`(?:"[^"]+"|[A-Za-z_][\w$]*)`;
+const QUALIFIED = `${IDENTIFIER}(?:\\.${IDENTIFIER})?`;
 
 /** The column in `column = $n` (or `$n = column`). */
 function columnComparedTo(sql: string, placeholder: number): string | undefined {
-  const qualified = `${IDENTIFIER}(?:\\.${IDENTIFIER})?`;
-  const match = new RegExp(`(${qualified})\\s*=\\s*\\$${placeholder}(?!\\d)`).exec(sql) ?? new RegExp(`\\$${placeholder}(?!\\d)\\s*=\\s*(${qualified})`).exec(sql);
+  const match = new RegExp(`(${QUALIFIED})\\s*=\\s*\\$${placeholder}(?!\\d)`).exec(sql) ?? new RegExp(`\\$${placeholder}(?!\\d)\\s*=\\s*(${QUALIFIED})`).exec(sql);
   return match?.[1];
 }
 
@@ -86,37 +104,47 @@ function columnComparedTo(sql: string, placeholder: number): string | undefined 
 export function batchSql(sql: string, placeholder: number, replacement?: (column: string) => string): string | undefined {
   const column = columnComparedTo(sql, placeholder);
   if (!column) return undefined;
-  const pattern = new RegExp(`${escapeRegExp(column)}\\s*=\\s*\\$${placeholder}(?!\\d)|\\$${placeholder}(?!\\d)\\s*=\\s*${escapeRegExp(column)}`);
-  return sql.replace(pattern, replacement ? replacement(column) : `${column} = ANY($${placeholder})`).replace(/\s+LIMIT\s+1\b/i, '');
+  const quoted = escapeRegExp(column);
+  const pattern = new RegExp(`${quoted}\\s*=\\s*\\$${placeholder}(?!\\d)|\\$${placeholder}(?!\\d)\\s*=\\s*${quoted}`);
+  const batched = sql.replace(pattern, replacement ? replacement(column) : `${column} = ANY($${placeholder})`).replace(/\s+LIMIT\s+1\b/i, '');
+  return isAggregate(batched) ? groupedBy(batched, column) : batched;
 }
 
-interface Batch {
-  code: string[];
-  /** Variable holding the fetched rows, when there are rows to map back. */
-  rows?: string;
-  /** Row property carrying the key, when it differs from the column's last part. */
-  field?: string;
-  note?: string;
+const AGGREGATE = /\b(?:count|sum|avg|min|max|bool_and|bool_or|every|array_agg|string_agg|json_agg|jsonb_agg)\s*\(/i;
+
+/** A single-row aggregate (`SELECT count(*) … WHERE k = $1`): batched, it needs one row per key. */
+function isAggregate(sql: string): boolean {
+  const select = /^\s*SELECT\s+([\s\S]*?)\s+FROM\s/i.exec(sql);
+  return !!select && AGGREGATE.test(select[1]) && !/\bGROUP\s+BY\b/i.test(sql);
+}
+
+/** Adds the key column to the select list and groups by it. */
+function groupedBy(sql: string, column: string): string {
+  const withKey = sql.replace(/^(\s*SELECT\s+)/i, `$1${column}, `);
+  const tail = /\s+(ORDER\s+BY|LIMIT|OFFSET|FOR\s+UPDATE)\b[\s\S]*$/i.exec(withKey);
+  const cut = tail ? tail.index : withKey.trimEnd().length;
+  return `${withKey.slice(0, cut)} GROUP BY ${column}${withKey.slice(cut)}`;
 }
 
 function renderBatch(lib: Lib, shape: CallShape, key: Key, keys: string): Batch | undefined {
-  const kind = leadingKeyword(shape.sql ?? '');
   if (shape.sql && key.placeholder) {
-    if (kind === 'INSERT' || (kind === 'UPDATE' && (shape.params?.length ?? 0) > 1)) return { code: [], note: unnestNote(kind) };
-    const sqlCall = renderSqlCall(lib, shape, key, keys);
-    if (sqlCall) return { ...sqlCall, rows: kind === 'SELECT' || kind === 'WITH' ? 'rows' : undefined };
+    const kind = leadingKeyword(shape.sql);
+    if (kind !== 'SELECT' && kind !== 'WITH' && kind !== 'DELETE' && kind !== 'UPDATE') return undefined;
+    const reads = kind === 'SELECT' || kind === 'WITH';
+    const call = shape.tagged ? renderTagged(lib, shape, key.placeholder, keys, reads) : renderParameterised(lib, shape, key.placeholder, keys, reads);
+    return call ? { code: [call], rows: reads ? 'rows' : undefined } : undefined;
   }
+  const column = lastPart(key.column);
   const receiver = receiverOf(shape.callee);
-  const column = propertyName(key.column);
   switch (lib) {
     case 'prisma':
       return renderPrisma(shape, receiver, column, keys);
     case 'knex':
-      return { code: [`const rows = await ${rootOf(shape.callee)}('${shape.target ?? 'table'}').whereIn('${key.column}', ${keys});`], rows: 'rows' };
+      return renderKnex(shape, key.column, keys);
     case 'kysely':
-      return renderKysely(shape, column, key.column, keys);
+      return renderKysely(shape, key.column, keys);
     case 'drizzle':
-      return renderDrizzle(shape, column, keys);
+      return renderDrizzle(shape, key.column, keys);
     case 'typeorm':
       return renderTypeorm(shape, receiver, column, keys);
     case 'sequelize':
@@ -126,92 +154,135 @@ function renderBatch(lib: Lib, shape: CallShape, key: Key, keys: string): Batch 
   }
 }
 
-function renderSqlCall(lib: Lib, shape: CallShape, key: Key, keys: string): Batch | undefined {
-  const n = key.placeholder as number;
-  const params = shape.params ?? [];
-  if (lib === 'postgres' || (lib === 'prisma' && shape.method.startsWith('$')) || (lib === 'slonik' && !shape.sql?.includes('$'))) {
-    // A tagged template: put the values back where the placeholders were.
-    const keysValue = lib === 'postgres' ? `in \${sql(${keys})}` : lib === 'slonik' ? `= ANY(\${sql.array(${keys}, 'text')})` : `= ANY(\${${keys}})`;
-    const batched = batchSql(shape.sql ?? '', n, (column) => `${column} ${keysValue}`);
-    if (!batched) return undefined;
-    const template = batched.replace(/\$(\d+)(?!\d)/g, (_, i: string) => `\${${params[Number(i) - 1]?.text ?? 'value'}}`);
-    const tag = lib === 'postgres' ? rootOf(shape.callee) : lib === 'slonik' ? `${receiverOf(shape.callee)}.any(sql.unsafe` : shape.callee;
-    return { code: [`const rows = await ${tag}\`${template.trim()}\`${lib === 'slonik' ? ')' : ''};`] };
+/** `pool.query('… = ANY($1)', [keys])`: the array is one parameter. */
+function renderParameterised(lib: Lib, shape: CallShape, placeholder: number, keys: string, reads: boolean): string | undefined {
+  const batched = batchSql(shape.sql ?? '', placeholder);
+  if (!batched || !shape.params) return undefined;
+  const values = shape.params.map((param, i) => (i + 1 === placeholder ? keys : param.text));
+  const pgLike = lib === 'pg' || lib === 'generic' || lib === 'pg-serverless';
+  // pg-promise's one/oneOrNone/many expect a row count: many rows come back through `any`.
+  const callee = lib === 'pg-promise' && reads ? `${receiverOf(shape.callee)}.any` : shape.callee;
+  const call = `await ${callee}(${quote(batched.trim())}, [${values.join(', ')}]);`;
+  return reads ? `const ${pgLike ? '{ rows }' : 'rows'} = ${call}` : call;
+}
+
+/** A tagged template: the values go back where the placeholders were, the keys as the library wants. */
+function renderTagged(lib: Lib, shape: CallShape, placeholder: number, keys: string, reads: boolean): string | undefined {
+  let keysValue: string;
+  let open: string;
+  let close = '';
+  switch (lib) {
+    case 'postgres':
+      keysValue = `in \${sql(${keys})}`;
+      open = rootOf(shape.callee);
+      break;
+    case 'prisma':
+    case 'pg-serverless':
+      keysValue = `= ANY(\${${keys}})`;
+      open = shape.callee;
+      break;
+    case 'slonik':
+      keysValue = `= ANY(\${sql.array(${keys}, /* the column's type, e.g. 'int4' */)})`;
+      open = `${receiverOf(shape.callee)}.${reads ? 'any' : 'query'}(sql.unsafe`;
+      close = ')';
+      break;
+    default:
+      return undefined;
   }
-  const batched = batchSql(shape.sql ?? '', n);
+  const batched = batchSql(shape.sql ?? '', placeholder, (column) => `${column} ${keysValue}`);
   if (!batched) return undefined;
-  const values = params.map((param, i) => (i + 1 === n ? keys : param.text));
-  const destructure = lib === 'pg' || lib === 'generic' ? '{ rows }' : 'rows';
-  return { code: [`const ${destructure} = await ${shape.callee}(${quote(batched.trim())}, [${values.join(', ')}]);`] };
+  const params = shape.params ?? [];
+  const template = batched.replace(/\$(\d+)(?!\d)/g, (match, i: string) => (params[Number(i) - 1] ? `\${${params[Number(i) - 1].text}}` : match));
+  const call = `await ${open}\`${template.trim()}\`${close};`;
+  return reads ? `const ${lib === 'pg-serverless' ? '{ rows }' : 'rows'} = ${call}` : call;
 }
 
 function renderPrisma(shape: CallShape, receiver: string, column: string, keys: string): Batch | undefined {
   const method = shape.method;
-  const relation = /^(\w+)Id$/.exec(column)?.[1];
-  const includeNote = relation ? `Or load it with the query that produced the items: \`include: { ${relation}: true }\`.` : undefined;
   if (/^find(Unique|First|Many)(OrThrow)?$/.test(method)) {
-    return { code: [`const rows = await ${receiver}.findMany({ where: { ${column}: { in: ${keys} } } });`], rows: 'rows', note: includeNote };
+    const relation = /^(\w+)Id$/.exec(column)?.[1];
+    const note = relation ? `Or load it with the query that produced the items: \`include: { ${relation}: true }\`.` : undefined;
+    return { code: [`const rows = await ${receiver}.findMany({ where: { ${column}: { in: ${keys} } } });`], rows: 'rows', note };
   }
-  if (method === 'count') return { code: [`const counts = await ${receiver}.groupBy({ by: ['${column}'], where: { ${column}: { in: ${keys} } }, _count: true });`], rows: 'counts' };
-  if (method === 'delete') return { code: [`await ${receiver}.deleteMany({ where: { ${column}: { in: ${keys} } } });`] };
-  if (method === 'update') return { code: [`await ${receiver}.updateMany({ where: { ${column}: { in: ${keys} } }, data: { /* the same change for every row */ } });`], note: 'If each row gets different values, send one `UPDATE … FROM (VALUES …)` through `$executeRaw` instead.' };
-  if (method === 'upsert' || method === 'create') {
-    return { code: [`await ${receiver}.createMany({ data: /* one object per item */, skipDuplicates: true });`], note: 'Prisma has no batched upsert: `createMany` with `skipDuplicates` covers inserts; for updates use one `INSERT … ON CONFLICT … DO UPDATE` through `$executeRaw`.' };
+  if (method === 'count') return { code: [`const rows = await ${receiver}.groupBy({ by: ['${column}'], where: { ${column}: { in: ${keys} } }, _count: true });`], rows: 'rows' };
+  if (method === 'delete' || method === 'deleteMany') return { code: [`await ${receiver}.deleteMany({ where: { ${column}: { in: ${keys} } } });`] };
+  if (method === 'update' || method === 'updateMany') {
+    const data = shape.args?.[0]?.text.match(/data:\s*(\{[^}]*\})/)?.[1];
+    return data ? { code: [`await ${receiver}.updateMany({ where: { ${column}: { in: ${keys} } }, data: ${data} });`] } : undefined;
   }
   return undefined;
 }
 
-function renderKysely(shape: CallShape, column: string, qualified: string, keys: string): Batch | undefined {
+function renderKnex(shape: CallShape, column: string, keys: string): Batch | undefined {
   const root = rootOf(shape.callee);
-  const table = shape.target ?? 'table';
-  if (shape.callee.includes('.insertInto')) return { code: [`await ${root}.insertInto('${table}').values(/* one row per item */).execute();`] };
-  if (shape.callee.includes('.deleteFrom')) return { code: [`await ${root}.deleteFrom('${table}').where('${qualified}', 'in', ${keys}).execute();`] };
-  if (shape.callee.includes('.updateTable')) return undefined;
-  return { code: [`const rows = await ${root}.selectFrom('${table}').selectAll().where('${qualified}', 'in', ${keys}).execute();`], rows: 'rows', field: column };
+  const table = shape.target ? `'${shape.target}'` : undefined;
+  if (!table) return undefined;
+  if (/\.(del|delete)\(\)$|\.(del|delete)$/.test(shape.callee)) return { code: [`await ${root}(${table}).whereIn('${column}', ${keys}).del();`] };
+  if (/\.(update|increment|decrement|insert|upsert|merge|onConflict|raw)\b/.test(shape.callee)) return undefined;
+  return { code: [`const rows = await ${root}(${table}).whereIn('${column}', ${keys});`], rows: 'rows' };
+}
+
+function renderKysely(shape: CallShape, column: string, keys: string): Batch | undefined {
+  const root = rootOf(shape.callee);
+  const table = shape.target;
+  if (!table) return undefined;
+  if (shape.callee.includes('.deleteFrom')) return { code: [`await ${root}.deleteFrom('${table}').where('${column}', 'in', ${keys}).execute();`] };
+  if (!shape.callee.includes('.selectFrom')) return undefined;
+  return { code: [`const rows = await ${root}.selectFrom('${table}').selectAll().where('${column}', 'in', ${keys}).execute();`], rows: 'rows' };
 }
 
 function renderDrizzle(shape: CallShape, column: string, keys: string): Batch | undefined {
   const root = rootOf(shape.callee);
-  const table = shape.target ?? 'table';
-  if (shape.callee.includes('.insert')) return { code: [`await ${root}.insert(${table}).values(/* one row per item */);`] };
-  if (shape.callee.includes('.update')) return undefined;
-  if (shape.callee.includes('.delete')) return { code: [`await ${root}.delete(${table}).where(inArray(${table}.${column}, ${keys}));`] };
-  return { code: [`const rows = await ${root}.select().from(${table}).where(inArray(${table}.${column}, ${keys}));`], rows: 'rows' };
+  if (!column.includes('.')) return undefined;
+  const relational = /^(.*\.query\.\w+)\.find(First|Many)$/.exec(shape.callee);
+  if (relational) return { code: [`const rows = await ${relational[1]}.findMany({ where: inArray(${column}, ${keys}) });`], rows: 'rows' };
+  const table = column.slice(0, column.lastIndexOf('.'));
+  if (/\.delete\(/.test(shape.callee)) return { code: [`await ${root}.delete(${table}).where(inArray(${column}, ${keys}));`] };
+  if (!/\.select\w*\(\)/.test(shape.callee)) return undefined;
+  return { code: [`const rows = await ${root}.select().from(${table}).where(inArray(${column}, ${keys}));`], rows: 'rows' };
 }
 
 function renderTypeorm(shape: CallShape, receiver: string, column: string, keys: string): Batch | undefined {
-  const method = shape.method;
-  if (method === 'findOneBy' || method === 'findBy' || method === 'findOneByOrFail') {
-    return { code: [`const rows = await ${receiver}.findBy({ ${column}: In(${keys}) });`], rows: 'rows' };
+  switch (shape.method) {
+    case 'findOneBy':
+    case 'findBy':
+    case 'findOneByOrFail':
+      return { code: [`const rows = await ${receiver}.findBy({ ${column}: In(${keys}) });`], rows: 'rows' };
+    case 'findOne':
+    case 'find':
+    case 'findOneOrFail':
+      return { code: [`const rows = await ${receiver}.find({ where: { ${column}: In(${keys}) } });`], rows: 'rows' };
+    case 'delete': {
+      const entity = shape.args?.length === 2 ? `${shape.args[0].text}, ` : '';
+      return { code: [`await ${receiver}.delete(${entity}{ ${column}: In(${keys}) });`] };
+    }
+    default:
+      return undefined;
   }
-  if (method === 'findOne' || method === 'find' || method === 'findOneOrFail') {
-    return { code: [`const rows = await ${receiver}.find({ where: { ${column}: In(${keys}) } });`], rows: 'rows' };
-  }
-  if (method === 'delete' || method === 'softDelete') {
-    const entity = shape.args?.length === 2 ? `${shape.args[0].text}, ` : '';
-    return { code: [`await ${receiver}.${method}(${entity}{ ${column}: In(${keys}) });`] };
-  }
-  return undefined;
 }
 
 function renderSequelize(shape: CallShape, receiver: string, column: string, keys: string): Batch | undefined {
   if (shape.method === 'findByPk' || shape.method === 'findOne' || shape.method === 'findAll') {
     return { code: [`const rows = await ${receiver}.findAll({ where: { ${column}: ${keys} } });`], rows: 'rows' };
   }
-  if (['sum', 'count', 'max', 'min'].includes(shape.method)) {
-    const aggregated = shape.args?.[0]?.text ?? "'column'";
-    return {
-      code: [`const rows = await ${receiver}.findAll({ attributes: ['${column}', [fn('${shape.method}', col(${aggregated})), '${shape.method}']], where: { ${column}: ${keys} }, group: ['${column}'], raw: true });`],
-      rows: 'rows',
-    };
-  }
+  if (shape.method === 'destroy') return { code: [`await ${receiver}.destroy({ where: { ${column}: ${keys} } });`] };
   return undefined;
 }
 
-function unnestNote(kind: string): string {
-  return kind === 'INSERT'
-    ? 'Insert all rows with one statement: pass one array per column and `INSERT INTO … (a, b) SELECT * FROM unnest($1::<type of a>[], $2::<type of b>[])`, or a multi-row `VALUES` list.'
-    : 'Update all rows with one statement: `UPDATE t SET col = v.col FROM unnest($1::<key type>[], $2::<col type>[]) AS v(key, col) WHERE t.key = v.key`, one array per column.';
+const INSERTING = /\b(create|createMany|insert|insertInto|save|bulkCreate|upsert|values)\b/;
+
+/** The call writes (INSERT, UPDATE, create, save…) rather than reads. */
+export function isWrite(shape: CallShape): boolean {
+  const kind = leadingKeyword(shape.sql ?? '');
+  return kind === 'INSERT' || kind === 'UPDATE' || INSERTING.test(shape.callee) || /\b(update|updateTable|increment|decrement|set)\b/.test(shape.callee);
+}
+
+function writeAdvice(shape: CallShape): string {
+  const kind = leadingKeyword(shape.sql ?? '');
+  if (kind === 'INSERT' || (kind !== 'UPDATE' && INSERTING.test(shape.callee))) {
+    return 'Write all rows with one statement: a multi-row insert (`createMany`, `bulkCreate`, `insert([...])`, `.values([...])`), or `INSERT INTO t (a, b) SELECT * FROM unnest($1::<type of a>[], $2::<type of b>[])` with one array per column.';
+  }
+  return 'Update all rows with one statement: `UPDATE t SET col = v.col FROM unnest($1::<key type>[], $2::<col type>[]) AS v(key, col) WHERE t.key = v.key`, one array per column (or `updateMany` when every row gets the same change).';
 }
 
 function fallbackAdvice(shape: CallShape): string {
@@ -219,40 +290,54 @@ function fallbackAdvice(shape: CallShape): string {
 }
 
 function returnsOneRow(shape: CallShape): boolean {
-  return /^(findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|findByPk|first|executeTakeFirst|executeTakeFirstOrThrow|one|oneOrNone|maybeOne)$/.test(shape.method) || /\bLIMIT\s+1\b/i.test(shape.sql ?? '');
+  return (
+    /^(findUnique|findUniqueOrThrow|findFirst|findFirstOrThrow|findOne|findOneBy|findOneOrFail|findOneByOrFail|findByPk|first|executeTakeFirst|executeTakeFirstOrThrow|one|oneOrNone|maybeOne)$/.test(shape.method) ||
+    /\bLIMIT\s+1\b/i.test(shape.sql ?? '')
+  );
+}
+
+/** The key expression as the loop writes it. */
+function keyAtLoop(request: BatchRequest, key: Key): string {
+  const text = request.through?.keyAtLoop ?? key.value.text;
+  return text.startsWith(EACH_ELEMENT) ? 'element' : text;
 }
 
 /** Where the keys come from at the loop: the collection itself, or a map over it. */
-function keysSource(keyAtLoop: string, request: BatchRequest): string {
+function keysSource(request: BatchRequest, key: Key): string {
   const { collection, itemNames } = request;
-  if (keyAtLoop.startsWith('each element')) return collection ?? '/* the keys of all items */';
-  if (!collection) return `/* ${keyAtLoop} of every item */`;
-  if (itemNames.includes(keyAtLoop)) return collection;
-  const item = itemNames.find((name) => keyAtLoop.startsWith(`${name}.`) || keyAtLoop.startsWith(`${name}[`));
-  return item ? `${collection}.map((${item}) => ${keyAtLoop})` : `${collection}.map((item) => /* ${keyAtLoop} */)`;
+  const atLoop = request.through?.keyAtLoop ?? key.value.text;
+  if (atLoop.startsWith(EACH_ELEMENT)) return collection ?? '/* the keys of all items */';
+  if (!collection) return `/* ${atLoop} of every item */`;
+  if (itemNames.includes(atLoop)) return collection;
+  const item = itemNames.find((name) => atLoop.startsWith(`${name}.`) || atLoop.startsWith(`${name}[`) || atLoop.startsWith(`${name}?.`));
+  return item ? `${collection}.map((${item}) => ${atLoop})` : `${collection}.map((item) => /* ${atLoop} */)`;
 }
 
-function keysVariable(keyAtLoop: string, column: string): string {
-  const base = camel(lastIdentifier(keyAtLoop.startsWith('each element') ? column : keyAtLoop));
+/** The keys' variable: the collection itself when it already is the keys, else a plural of the key. */
+function keysName(request: BatchRequest, key: Key): string {
+  const source = keysSource(request, key);
+  if (/^[A-Za-z_$][\w$]*$/.test(source)) return source;
+  const atLoop = request.through?.keyAtLoop ?? key.value.text;
+  const base = camel(lastIdentifier(atLoop.startsWith(EACH_ELEMENT) ? key.column : atLoop));
   return base.endsWith('s') ? `${base}List` : `${base}s`;
+}
+
+function lastPart(column: string): string {
+  return column.split('.').pop()?.replace(/"/g, '') ?? column;
 }
 
 function lastIdentifier(text: string): string {
   return /([A-Za-z_$][\w$]*)\W*$/.exec(text)?.[1] ?? 'key';
 }
 
-function capitalise(name: string): string {
-  const camelName = camel(name);
-  return camelName.charAt(0).toUpperCase() + camelName.slice(1);
-}
-
-function propertyName(column: string): string {
-  return column.split('.').pop()?.replace(/"/g, '') ?? column;
-}
-
 function camel(name: string): string {
   const parts = name.split(/_+/).filter(Boolean);
   return parts.map((part, i) => (i === 0 ? part.charAt(0).toLowerCase() + part.slice(1) : part.charAt(0).toUpperCase() + part.slice(1))).join('') || 'key';
+}
+
+function capitalise(name: string): string {
+  const camelName = camel(name);
+  return camelName.charAt(0).toUpperCase() + camelName.slice(1);
 }
 
 /** `prisma.user` for `prisma.user.findUnique`. */
@@ -261,9 +346,9 @@ function receiverOf(callee: string): string {
   return dot > 0 ? callee.slice(0, dot) : callee;
 }
 
-/** `this.db` for `this.db('orders').where().first`, `db` for `db.selectFrom()…`. */
+/** `this.db` for `this.db().where().first`, `db` for `db.selectFrom()…`. */
 function rootOf(callee: string): string {
-  const match = /^[\w$.]+?(?=\(|\.(?:selectFrom|insertInto|updateTable|deleteFrom|select|insert|update|delete)\b|$)/.exec(callee);
+  const match = /^[\w$.]+?(?=\(|\.(?:selectFrom|insertInto|updateTable|deleteFrom|select\w*|insert|update|delete|query)\b|$)/.exec(callee);
   return match?.[0] ?? callee;
 }
 

@@ -18,12 +18,13 @@ export function callShape(chain: Chain, at: number, sourceFile: ts.SourceFile, t
   };
   const reader = new ShapeReader(sourceFile, textOf);
   if (link && ts.isTaggedTemplateExpression(link.node)) {
-    Object.assign(shape, reader.template(link.node.template));
+    Object.assign(shape, reader.template(link.node.template), { tagged: true });
   } else if (link && (ts.isCallExpression(link.node) || ts.isNewExpression(link.node))) {
     const args = link.node.arguments ?? ts.factory.createNodeArray<ts.Expression>();
     const sql = args[0] ? reader.sql(args[0]) : undefined;
     if (sql) {
       shape.sql = sql.sql;
+      if (ts.isTaggedTemplateExpression(unwrap(args[0]))) shape.tagged = true;
       shape.params = sql.params ?? (args[1] && ts.isArrayLiteralExpression(unwrap(args[1])) ? (unwrap(args[1]) as ts.ArrayLiteralExpression).elements.map((e) => reader.use(e)) : undefined);
     }
     shape.args = args.slice(0, 6).map((arg) => reader.use(arg));
@@ -36,7 +37,9 @@ export function callShape(chain: Chain, at: number, sourceFile: ts.SourceFile, t
     const method = methodBefore(chain, i);
     const args = node.arguments;
     reader.filtersOf(method, args, filters);
-    const target = targetOf(method, args, i === 0);
+    // knex('orders'), trx('orders'), this.knex('orders'): calling the handle itself names the table.
+    const callsHandle = i === 0 || (i === 1 && chain.root.kind === ts.SyntaxKind.ThisKeyword);
+    const target = targetOf(method, args, callsHandle && !chain.links.slice(0, i).some((l) => l.token === CALL));
     if (target) shape.target = target;
     if (method === 'limit' || method === 'take' || args.some((arg) => objectHasKey(arg, ['take', 'limit', 'first']))) shape.limited = true;
   }
@@ -85,7 +88,7 @@ class ShapeReader {
 
   use(expr: ts.Expression): ExpressionUse {
     const text = expr.getText(this.sourceFile).replace(/\s+/g, ' ');
-    return { text: text.length > 80 ? `${text.slice(0, 77)}…` : text, idents: identifiersRead(expr) };
+    return { text: text.length > 80 ? `${text.slice(0, 77)}…` : text, idents: identifiersRead(expr), paths: pathsRead(expr) };
   }
 
   /** SQL text of a query argument: a literal, a template, sql`…`, a const holding one, or `{ text }`. */
@@ -157,7 +160,7 @@ class ShapeReader {
   private objectFilters(object: ts.ObjectLiteralExpression, into: Filter[]): void {
     for (const property of object.properties) {
       if (ts.isShorthandPropertyAssignment(property)) {
-        into.push({ column: property.name.text, value: { text: property.name.text, idents: [property.name.text] } });
+        into.push({ column: property.name.text, value: { text: property.name.text, idents: [property.name.text], paths: [property.name.text] } });
       } else if (ts.isPropertyAssignment(property)) {
         const name = propertyName(property);
         const value = unwrap(property.initializer);
@@ -177,10 +180,48 @@ class ShapeReader {
       }
     } else if (name === 'eq' && call.arguments.length === 2) {
       const column = unwrap(call.arguments[0]);
-      const columnName = ts.isPropertyAccessExpression(column) ? column.name.text : column.getText(this.sourceFile);
-      into.push({ column: columnName, value: this.use(call.arguments[1]) });
+      into.push({ column: column.getText(this.sourceFile), value: this.use(call.arguments[1]) });
     }
   }
+}
+
+/** Property paths an expression reads: `row.id` and `row.n` in `[row.id, row.n]`, `id` in `{ id }`. */
+export function pathsRead(expr: ts.Node): string[] {
+  const found = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) {
+      found.add(node.text);
+      return;
+    }
+    if (ts.isPropertyAccessExpression(node)) {
+      const path = accessPath(node);
+      if (path) found.add(path);
+      else visit(node.expression);
+      return;
+    }
+    if (ts.isPropertyAssignment(node)) {
+      visit(node.initializer);
+      return;
+    }
+    if (ts.isShorthandPropertyAssignment(node)) {
+      found.add(node.name.text);
+      return;
+    }
+    if (ts.isArrowFunction(node) || ts.isFunctionExpression(node)) return;
+    ts.forEachChild(node, visit);
+  };
+  visit(expr);
+  return [...found];
+}
+
+/** `a.b.c` for a chain of plain property accesses on an identifier. */
+function accessPath(node: ts.Expression): string | undefined {
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) {
+    const base = accessPath(node.expression);
+    return base && `${base}.${node.name.text}`;
+  }
+  return undefined;
 }
 
 /** Identifiers an expression reads (not property names after a dot, not object keys). */

@@ -107,7 +107,8 @@ export class CodeIndex {
     for (const site of summary.loopSites) {
       if (site.exempt) continue;
       const reach = this.resolver.reachOfSite(file, site);
-      if (!reach) continue;
+      // A loop that stops on the result of a call reaching a limited query is paging through a helper.
+      if (!reach || (site.stopsOnResult && reach.shape.limited)) continue;
       const key = `${site.range.start.line}:${site.range.start.character}`;
       if (seen.has(key)) continue;
       seen.add(key);

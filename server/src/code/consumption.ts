@@ -11,7 +11,7 @@ const PROMISE_COMBINATORS = new Set(['all', 'allSettled', 'race', 'any']);
 const COLLECTING_METHODS = new Set(['push', 'unshift']);
 /** Callbacks whose return value is dropped or only tested. */
 const RESULT_DROPPING = new Set(['forEach', 'filter', 'some', 'every', 'find', 'findIndex', 'findLast', 'findLastIndex', 'sort']);
-const RESULT_KEEPING = new Set(['map', 'flatMap']);
+const RESULT_KEEPING = new Set(['map', 'flatMap', 'reduce', 'reduceRight']);
 
 export function consumptionOf(expr: ts.Node): Consumption {
   let current: ts.Node = expr;

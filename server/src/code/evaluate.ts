@@ -1,5 +1,6 @@
 import {
   GENERIC_SQL_METHOD_NAMES,
+  callbackRoleOf,
   LIBRARIES,
   QUERY,
   QUERY_IF_SQL,
@@ -7,8 +8,8 @@ import {
   libraryOfHandleName,
   step,
 } from './libraries';
-import type { EvalTables } from './summary';
-import { CALL, NEW, TAG, type Lib, type SymValue, type Token } from './values';
+import type { Consumption, EvalTables } from './summary';
+import { BOUND, CALL, CALLBACK_PARAM, NEW, TAG, type Lib, type SymValue, type Token } from './values';
 
 /**
  * Follows a value through a chain of tokens (`pool` `.query` `()`), in the tables of the file the
@@ -17,8 +18,7 @@ import { CALL, NEW, TAG, type Lib, type SymValue, type Token } from './values';
  */
 export type ImportValue = Extract<SymValue, { t: 'import' }>;
 
-/** How the value a chain produces is used: awaited/returned, collected into an array, or neither. */
-export type Consumption = 'awaited' | 'collected' | undefined;
+export type { Consumption };
 
 export type StepResult =
   | { kind: 'value'; value: SymValue; callbackRole?: string }
@@ -28,6 +28,10 @@ export type StepResult =
 export function stepValue(tables: EvalTables, value: SymValue, token: Token): StepResult | undefined {
   switch (value.t) {
     case 'db': {
+      if (token === CALLBACK_PARAM) {
+        const role = callbackRoleOf(value.role);
+        return role ? { kind: 'value', value: { t: 'db', lib: value.lib, role } } : undefined;
+      }
       const outcome = step(LIBRARIES[value.lib], value.role, token);
       if (!outcome) return undefined;
       if (outcome.role === QUERY) return { kind: 'query', lib: value.lib, needsSql: false };
@@ -86,10 +90,14 @@ export interface ClassifyOptions {
  */
 export function classifyChain(tables: EvalTables, root: SymValue | undefined, tokens: readonly Token[], options: ClassifyOptions): Classified {
   let value = root;
+  const bound = tokens.lastIndexOf(BOUND);
   for (let i = 0; i < tokens.length; i++) {
     options.onToken?.(i, value);
+    if (tokens[i] === BOUND && value?.t !== 'import') continue;
     const result = value ? stepValue(tables, value, tokens[i]) : undefined;
-    if (!result) return fallback(tables, value, tokens, i, options);
+    if (!result) return i < bound ? { kind: 'none' } : fallback(tables, value, tokens, i, options);
+    // A call made where a variable was bound is not made again by using the variable.
+    if (result.kind !== 'value' && i < bound) return { kind: 'none' };
     if (result.kind === 'query') return { ...result, at: i };
     if (result.kind === 'call') return { ...result, at: i };
     value = result.value;
@@ -121,11 +129,18 @@ function fallback(tables: EvalTables, last: SymValue | undefined, tokens: readon
   for (const candidate of candidates) {
     const handle = libraryOfHandleName(candidate.name);
     if (!handle) continue;
-    const lib = handle.lib ?? guessLibrary(tables.libs);
-    const role = handle.role ?? LIBRARIES[lib].handle;
+    const guessed = handle.lib ?? guessLibrary(tables.libs);
+    // A file that imports no database library (a path alias `~/server/db`): try the APIs whose
+    // call shapes cannot be mistaken for anything else.
+    const libs: Lib[] = guessed === 'generic' && !handle.lib ? ['generic', 'prisma', 'kysely'] : [guessed];
     const rest = tokens.slice(candidate.next);
-    const outcome = classifyChain(tables, { t: 'db', lib, role }, rest, { consumed: options.consumed });
-    if (outcome.kind === 'query') return { ...outcome, at: outcome.at + candidate.next };
+    for (const lib of libs) {
+      const role = handle.lib ? (handle.role ?? LIBRARIES[lib].handle) : LIBRARIES[lib].handle;
+      const outcome = classifyChain(tables, { t: 'db', lib, role }, rest, { consumed: options.consumed });
+      if (outcome.kind !== 'query') continue;
+      if (lib === 'prisma' && !handle.lib && !DISTINCTIVE_PRISMA_METHODS.has(rest[outcome.at - 1])) continue;
+      return { ...outcome, at: outcome.at + candidate.next };
+    }
   }
   for (let j = Math.max(from, 1); j < tokens.length; j++) {
     if (tokens[j] === CALL && GENERIC_SQL_METHOD_NAMES.has(tokens[j - 1])) return { kind: 'query', lib: 'generic', needsSql: true, at: j };
@@ -139,6 +154,22 @@ function fallback(tables: EvalTables, last: SymValue | undefined, tokens: readon
   return { kind: 'none' };
 }
 
+/** Prisma model methods no other API shares; `create`, `update`, `count` are too common to guess on. */
+const DISTINCTIVE_PRISMA_METHODS = new Set([
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'createMany',
+  'createManyAndReturn',
+  'upsert',
+  'updateMany',
+  'deleteMany',
+  'aggregate',
+  'groupBy',
+]);
+
 export function isMemberName(token: Token): boolean {
-  return token !== CALL && token !== TAG && token !== NEW && !token.startsWith('[');
+  return token !== CALL && token !== TAG && token !== NEW && token !== CALLBACK_PARAM && token !== BOUND && !token.startsWith('[');
 }

@@ -1,4 +1,4 @@
-import { CALL, NEW, TAG, type Lib, type Token } from './values';
+import { BOUND, CALL, CALLBACK_PARAM, NEW, TAG, type Lib, type Token } from './values';
 
 /**
  * What each database library's API does, as a small state machine over roles: a value in role `pool`
@@ -82,13 +82,25 @@ const postgres: LibraryModel = {
   handle: 'sql',
 };
 
-/** `@vercel/postgres`: an eager `sql` tag and pg-compatible pools. */
-const vercelPostgres: LibraryModel = {
-  ...postgres,
-  imports: { sql: 'sql', db: 'pool', createPool: 'factory', createClient: 'factory' },
-  types: {},
-  roles: { ...postgres.roles, ...pg.roles, factory: { call: 'pool' }, sql: { tag: QUERY, members: PG_CALL_QUERY } },
+/**
+ * `@vercel/postgres` and `@neondatabase/serverless`: pg-compatible pools and clients, and an eager
+ * `sql` tag (from `neon()`, or imported) whose values are bound as ordinary parameters.
+ */
+const pgServerless: LibraryModel = {
+  lib: 'pg-serverless',
+  imports: { sql: 'sql', db: 'pool', createPool: 'poolFactory', createClient: 'clientFactory', neon: 'sqlFactory', Pool: 'PoolCtor', Client: 'ClientCtor' },
+  types: { Pool: 'pool', PoolClient: 'client', Client: 'client', VercelPool: 'pool', VercelClient: 'client', NeonQueryFunction: 'sql' },
+  roles: {
+    ...pg.roles,
+    poolFactory: { call: 'pool' },
+    clientFactory: { call: 'client' },
+    sqlFactory: { call: 'sql' },
+    sql: { tag: QUERY, call: QUERY, members: { query: `${CALL}${QUERY}`, transaction: `${CALL}${QUERY}` } },
+    pool: { members: { ...PG_CALL_QUERY, sql: 'sql', connect: `${CALL}client` } },
+    client: { members: { ...PG_CALL_QUERY, sql: 'sql' } },
+  },
   thenable: new Set(),
+  handle: 'pool',
 };
 
 const SLONIK_QUERIES = ['query', 'one', 'many', 'maybeOne', 'any', 'anyFirst', 'oneFirst', 'maybeOneFirst', 'manyFirst', 'exists', 'stream', 'copyFromBinary'];
@@ -297,6 +309,8 @@ const prisma: LibraryModel = {
     model: { members: Object.fromEntries(PRISMA_MODEL_QUERIES.map((name) => [name, `${CALL}${QUERY}`])) },
   },
   thenable: new Set(),
+  // `class PrismaService extends PrismaClient` (the NestJS pattern).
+  subclass: { PrismaCtor: { instances: 'client' } },
   handle: 'client',
 };
 
@@ -524,6 +538,7 @@ export const LIBRARIES: Record<Lib, LibraryModel> = {
   typeorm,
   sequelize,
   'pg-promise': pgPromise,
+  'pg-serverless': pgServerless,
   generic,
 };
 
@@ -536,9 +551,8 @@ export function libraryOfModule(specifier: string): LibraryModel | undefined {
     case 'postgres':
       return postgres;
     case '@vercel/postgres':
-      return vercelPostgres;
     case '@neondatabase/serverless':
-      return neon;
+      return pgServerless;
     case 'slonik':
       return slonik;
     case 'kysely':
@@ -560,15 +574,8 @@ export function libraryOfModule(specifier: string): LibraryModel | undefined {
   return undefined;
 }
 
-/** `@neondatabase/serverless`: pg-compatible Pool/Client and a `neon()` factory of an eager sql tag. */
-const neon: LibraryModel = {
-  ...pg,
-  imports: { ...pg.imports, neon: 'factory' },
-  roles: { ...pg.roles, factory: { call: 'sql' }, sql: { tag: QUERY, call: QUERY } },
-};
-
 /** Which library a file most likely talks through, for handles known only by name: higher-level first. */
-const GUESS_ORDER: Lib[] = ['prisma', 'drizzle', 'kysely', 'knex', 'typeorm', 'sequelize', 'slonik', 'postgres', 'pg-promise', 'pg'];
+const GUESS_ORDER: Lib[] = ['prisma', 'drizzle', 'kysely', 'knex', 'typeorm', 'sequelize', 'slonik', 'postgres', 'pg-promise', 'pg-serverless', 'pg'];
 
 export function guessLibrary(importedLibs: Iterable<Lib>): Lib {
   const present = new Set(importedLibs);
@@ -627,5 +634,5 @@ export function importRole(model: LibraryModel, imported: string): string | unde
 }
 
 function isPlainMember(token: Token): boolean {
-  return token !== CALL && token !== TAG && token !== NEW && !token.startsWith('[') && token !== 'bind' && token !== 'call' && token !== 'apply';
+  return token !== CALL && token !== TAG && token !== NEW && token !== CALLBACK_PARAM && token !== BOUND && !token.startsWith('[') && token !== 'bind' && token !== 'call' && token !== 'apply';
 }

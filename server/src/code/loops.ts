@@ -44,7 +44,7 @@ export function iterationArgIndex(chain: Chain, index: number): number | undefin
   const method = methodBefore(chain, index);
   if (!method) return undefined;
   if (index === 0) return ITERATING_FUNCTIONS[method];
-  const receiver = index === 2 && ts.isIdentifier(chain.root) ? chain.root.text : undefined;
+  const receiver = index === 1 && ts.isIdentifier(chain.root) ? chain.root.text : undefined;
   if (method === 'from' && receiver === 'Array') return 1;
   if (receiver && ITERATING_NAMESPACES.has(receiver) && NAMESPACE_ITERATORS.has(method)) return receiver === 'async' && method.endsWith('Limit') ? 2 : 1;
   if (ITERATION_METHODS.has(method)) return 0;
@@ -67,12 +67,24 @@ export function keywordSpan(node: ts.IterationStatement, sourceFile: ts.SourceFi
   return { start, end: start + KEYWORD[statementLoopKind(node)].length };
 }
 
-/** Exemption for a call inside `frame`, if the loop is one of the shapes that is not an N+1. */
-export function exemptionOf(frame: LoopFrame, callOuter: ts.Node, shape: CallShape | undefined): Exemption | undefined {
-  if (frame.staticList) return 'static-list';
-  if (isRetryLoop(frame)) return 'retry';
-  if (shape && isPagingLoop(frame, callOuter, shape)) return 'pagination';
-  return undefined;
+export interface ExemptionCheck {
+  exempt?: Exemption;
+  /** The loop stops on this call's result: a paging loop if the query it reaches has a row limit. */
+  stopsOnResult?: boolean;
+}
+
+/**
+ * Whether a call inside `frame` is one of the shapes that is not an N+1. `direct` says the call itself
+ * is the query (its shape is the query's); for a call of a function, paging is decided once the query
+ * it reaches is known.
+ */
+export function exemptionOf(frame: LoopFrame, callOuter: ts.Node, shape: CallShape | undefined, direct: boolean): ExemptionCheck {
+  if (frame.staticList) return { exempt: 'static-list' };
+  if (isRetryLoop(frame)) return { exempt: 'retry' };
+  if (shape && passesWholeBatch(frame, callOuter, shape)) return { exempt: 'batched' };
+  if (!stopsOnResult(frame, callOuter)) return {};
+  if (direct) return shape?.limited ? { exempt: 'pagination' } : {};
+  return { stopsOnResult: true };
 }
 
 /**
@@ -96,12 +108,36 @@ export function isRetryLoop(frame: LoopFrame): boolean {
 }
 
 /**
- * A paging loop: the query has a row limit, its result is kept, and the loop stops on it (the loop
- * condition, or an `if` that breaks or returns, reads the result or a cursor derived from it).
+ * A loop over batches: each iteration's item goes whole into a set-valued position (`= ANY($1)`,
+ * `whereIn`, `inArray`, `In()`, `{ in: … }`), or a chunk of rows goes whole into an insert. One query
+ * per batch is the fix for an N+1, not one.
  */
-function isPagingLoop(frame: LoopFrame, callOuter: ts.Node, shape: CallShape): boolean {
+function passesWholeBatch(frame: LoopFrame, callOuter: ts.Node, shape: CallShape): boolean {
+  const items = frame.info.itemNames;
+  if (items.length === 0) return false;
+  if (shape.sql && shape.params) {
+    for (const match of shape.sql.matchAll(/\b(?:ANY|ALL)\s*\(\s*\$(\d+)|\bIN\s*\(?\s*\$(\d+)\b|\bunnest\s*\(\s*\$(\d+)/gi)) {
+      const param = shape.params[Number(match[1] ?? match[2] ?? match[3]) - 1];
+      if (param?.idents.some((name) => items.includes(name))) return true;
+    }
+  }
+  const item = `(?:${items.map((name) => name.replace(/[$]/g, '\\$')).join('|')})`;
+  const text = callOuter.getText();
+  const asSet = new RegExp(`\\b(?:whereIn|whereNotIn|inArray|notInArray|In)\\(\\s*(?:[^,()]+,\\s*)?${item}\\b|\\bin:\\s*${item}\\b|\\[Op\\.in\\]:\\s*${item}\\b|'in',\\s*${item}\\b`);
+  if (asSet.test(text)) return true;
+  const chunkItems = items.filter((name) => /chunk|batch|page|slice|part|group|rows/i.test(name));
+  if (chunkItems.length === 0) return false;
+  const chunk = `(?:${chunkItems.join('|')})`;
+  return new RegExp(`\\b(?:insert|values|bulkCreate|batchInsert|createMany|save)\\(\\s*(?:\\{\\s*data:\\s*)?${chunk}\\s*[,)}]`).test(text);
+}
+
+/**
+ * The loop stops on the call's result (paging): the loop condition, or an `if` that breaks or
+ * returns, reads the result or a cursor derived from it. Only counter and condition loops page.
+ */
+function stopsOnResult(frame: LoopFrame, callOuter: ts.Node): boolean {
   const node = frame.node;
-  if (!shape.limited || !(ts.isForStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node))) return false;
+  if (!(ts.isForStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node))) return false;
   const results = resultNames(callOuter);
   if (results.size === 0) return false;
   const derived = new Set(results);

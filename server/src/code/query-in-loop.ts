@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Finding, RelatedLocation, Severity } from '../finding';
-import { batchedRewrite } from './batched-rewrite';
+import { batchedRewrite, isWrite } from './batched-rewrite';
 import type { QueryReach } from './resolver';
 import type { LoopInfo, LoopSite } from './summary';
 
@@ -20,9 +20,14 @@ export function queryInLoopFinding(file: string, site: LoopSite, reach: QueryRea
   const loop = loopLabel(site.loop);
   const indirect = reach.via.length > 0;
   const callee = site.event.shape.callee;
+  const advice = isWrite(reach.shape)
+    ? 'Write all items with one statement instead of one per item.'
+    : indirect
+      ? 'Load the data for all items with one query before the loop and look it up by key.'
+      : 'Fetch the rows for all items with one query before the loop and look them up by key.';
   const message = indirect
-    ? `\`${callee}\` queries the database (\`${reach.shape.callee}\` in ${basename(reach.file)}) once per iteration of this ${loop} (N+1 queries). Load the data for all items with one query before the loop and look it up by key.`
-    : `\`${callee}\` runs a query once per iteration of this ${loop} (N+1 queries). Fetch the rows for all items with one query before the loop and look them up by key.`;
+    ? `\`${callee}\` queries the database (\`${reach.shape.callee}\` in ${basename(reach.file)}) once per iteration of this ${loop} (N+1 queries). ${advice}`
+    : `\`${callee}\` runs a query once per iteration of this ${loop} (N+1 queries). ${advice}`;
 
   const related: RelatedLocation[] = [{ file, range: site.loop.range, message: `The ${loop} that repeats the query.` }];
   if (indirect) related.push({ file: reach.file, range: reach.range, message: `The query \`${callee}\` reaches: \`${reach.shape.callee}\`.` });
@@ -34,7 +39,7 @@ export function queryInLoopFinding(file: string, site: LoopSite, reach: QueryRea
     varying,
     collection: site.loop.collection,
     itemNames: site.loop.itemNames,
-    through: indirect ? { name: reach.via[reach.via.length - 1].name, keyAtLoop } : undefined,
+    through: indirect ? { name: reach.via[0].name, keyAtLoop } : undefined,
   });
 
   return {

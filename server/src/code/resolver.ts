@@ -66,7 +66,7 @@ export class Resolver {
       case 'call':
         return this.through(file, event.id, event.shape.args);
       case 'import': {
-        const outcome = this.evaluateImport(file, event.value, event.consumed ? 'awaited' : undefined, 0);
+        const outcome = this.evaluateImport(file, event.value, event.consumed, 0);
         if (!outcome) return undefined;
         if (outcome.kind === 'query') {
           if (outcome.needsSql && !(event.shape.sql && looksLikeSql(event.shape.sql))) return undefined;

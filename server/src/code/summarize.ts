@@ -12,7 +12,7 @@ import { collectBindingNames, exemptionOf, iterationArgIndex, keywordSpan, state
 import { Scope } from './scope';
 import { isTransactionControl, looksLikeSql } from './sql-text';
 import type { CallShape, ClassSummary, EvalTables, FileSummary, SiteEvent, UnitSummary } from './summary';
-import { CALL, NEW, TAG, importValue, type Lib, type SymValue } from './values';
+import { BOUND, CALL, CALLBACK_PARAM, NEW, TAG, importValue, type Lib, type SymValue } from './values';
 
 /**
  * The per-file pass: parses one TypeScript/JavaScript file (syntax only, no type checker) and returns
@@ -414,7 +414,10 @@ class FileSummarizer {
       const tokens = chain.links.map((link) => link.token);
       const outcome = classifyChain(this.tables, this.rootValue(chain.root, ctx), tokens, { consumed: undefined, rootName: rootName(chain.root) });
       if (outcome.kind === 'none' && outcome.value) return outcome.value;
-      if (outcome.kind === 'import') return outcome.value;
+      if (outcome.kind === 'import') {
+        const ran = outcome.value.chain.some((token) => token === CALL || token === TAG);
+        return ran ? { ...outcome.value, chain: [...outcome.value.chain, BOUND] } : outcome.value;
+      }
       const last = tokens[tokens.length - 1];
       if (outcome.kind === 'none' && last && last !== CALL && last !== TAG && last !== NEW) return { t: 'named', name: last };
     }
@@ -642,7 +645,7 @@ class FileSummarizer {
       else if (ts.isTaggedTemplateExpression(node)) this.visit(node.template, ctx);
       else if (ts.isCallExpression(node) || ts.isNewExpression(node)) this.visitArguments(chain, index, before[index], ctx, consumed);
     });
-    this.recordChain(chain, outcome, ctx);
+    this.recordChain(chain, outcome, ctx, consumed);
   }
 
   private visitArguments(chain: Chain, index: number, calleeValue: SymValue | undefined, ctx: Ctx, consumed: Consumption): void {
@@ -652,7 +655,13 @@ class FileSummarizer {
     const isDb = calleeValue?.t === 'db';
     const iterationArg = isDb ? undefined : iterationArgIndex(chain, index);
     const callbackRole = isDb ? callbackRoleOf(calleeValue.role) : undefined;
-    const firstParam: SymValue | undefined = isDb && callbackRole ? { t: 'db', lib: calleeValue.lib, role: callbackRole } : undefined;
+    // Through an import the library is known only later: the parameter stays a chain to resolve then.
+    const firstParam: SymValue | undefined =
+      isDb && callbackRole
+        ? { t: 'db', lib: calleeValue.lib, role: callbackRole }
+        : calleeValue?.t === 'import'
+          ? { ...calleeValue, chain: [...calleeValue.chain, CALLBACK_PARAM] }
+          : undefined;
     const method = methodBefore(chain, index);
     // A callback handed to a call that runs it before the loop moves on: a transaction, a promise
     // executor, a `.then`, or an awaited helper (`await withRetry(() => …)`).
@@ -687,7 +696,7 @@ class FileSummarizer {
     const call = chain.links[index].node as ts.CallExpression;
     const nameNode = previous && ts.isPropertyAccessExpression(previous) ? previous.name : chain.root;
     let collection: ts.Expression | undefined;
-    if (index === 0 || (method === 'from' && index === 2) || (previous && ts.isPropertyAccessExpression(previous) && call.arguments.length > 1 && call.arguments[1] === callback)) {
+    if (index === 0 || (method === 'from' && index === 1) || (previous && ts.isPropertyAccessExpression(previous) && call.arguments.length > 1 && call.arguments[1] === callback)) {
       collection = call.arguments[0];
     } else if (previous && ts.isPropertyAccessExpression(previous)) {
       collection = previous.expression;
@@ -717,12 +726,12 @@ class FileSummarizer {
       method: text.split('.').pop() ?? text,
       args: [{ text: frame.info.collection ? `each element of ${frame.info.collection}` : 'each element', idents: [] }],
     };
-    const event = this.eventOf(outcome, shape, value);
+    const event = this.eventOf(outcome, shape, 'awaited', value);
     if (!event) return;
     this.addSite(ctx, event, this.range(reference.getStart(this.sourceFile), reference.end), reference, frame);
   }
 
-  private recordChain(chain: Chain, outcome: Classified, ctx: Ctx): void {
+  private recordChain(chain: Chain, outcome: Classified, ctx: Ctx, consumed: Consumption): void {
     if (outcome.kind === 'none') return;
     let at: number;
     if (outcome.kind === 'import') {
@@ -740,12 +749,12 @@ class FileSummarizer {
             const value = ctx.scope.lookup(name);
             return value?.t === 'text' ? value.value : undefined;
           });
-    const event = this.eventOf(outcome, shape);
+    const event = this.eventOf(outcome, shape, consumed);
     if (!event) return;
     this.addSite(ctx, event, this.range(chain.outer.getStart(this.sourceFile), calleeEnd(chain, at)), chain.outer);
   }
 
-  private eventOf(outcome: Classified, shape: CallShape, referenced?: SymValue): SiteEvent | undefined {
+  private eventOf(outcome: Classified, shape: CallShape, consumed: Consumption, referenced?: SymValue): SiteEvent | undefined {
     switch (outcome.kind) {
       case 'query':
         if (shape.sql && isTransactionControl(shape.sql)) return undefined;
@@ -754,7 +763,7 @@ class FileSummarizer {
       case 'call':
         return { e: 'call', id: outcome.id, shape };
       case 'import':
-        return { e: 'import', value: outcome.value, consumed: true, shape };
+        return { e: 'import', value: outcome.value, consumed, shape };
       case 'name':
         return { e: 'name', name: outcome.name, shape };
       default:
@@ -769,8 +778,8 @@ class FileSummarizer {
     const frame = frameOverride ?? ctx.loops[ctx.loops.length - 1];
     if (!frame) return;
     varyingNames(frame);
-    const exempt = exemptionOf(frame, node, event.e === 'name' ? undefined : event.shape);
-    this.summary.loopSites.push({ ...site, unit: ctx.unit.id, loop: frame.info, ...(exempt ? { exempt } : {}) });
+    const check = exemptionOf(frame, node, event.e === 'name' ? undefined : event.shape, event.e === 'db');
+    this.summary.loopSites.push({ ...site, unit: ctx.unit.id, loop: frame.info, ...check });
   }
 
   // ---- helpers ------------------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 import type { Range } from '../finding';
 import type { Lib, SymValue } from './values';
 
+/** How a call's value is used: awaited/returned, collected into an array, or neither. */
+export type Consumption = 'awaited' | 'collected' | undefined;
+
 /**
  * A file's summary: everything the workspace index keeps about a TypeScript/JavaScript file once its
  * syntax tree is dropped. Plain data, small: imports, exports, function units with the calls that may
@@ -10,11 +13,15 @@ import type { Lib, SymValue } from './values';
 /** Text of an argument or parameter expression, with the identifiers it reads. */
 export interface ExpressionUse {
   text: string;
+  /** Identifiers read (`row` for `row.id`). */
   idents: string[];
+  /** Property paths read (`row.id`), to tell one value of an item from another. */
+  paths?: string[];
 }
 
 /** An equality filter seen along a query chain: `where({ id })`, `.where('id', '=', id)`, `eq(t.id, id)`. */
 export interface Filter {
+  /** As written: `id`, `order_id`, `users.id` (drizzle's table.column). */
   column: string;
   value: ExpressionUse;
 }
@@ -29,6 +36,8 @@ export interface CallShape {
   sql?: string;
   /** Per `$n` placeholder (index n-1): the expression bound to it. */
   params?: ExpressionUse[];
+  /** The SQL is a tagged template (sql`…`): its values sit inside the text, not in a parameter array. */
+  tagged?: boolean;
   filters?: Filter[];
   /** Table, model or entity, where visible: `user` for `prisma.user`, `orders` for knex('orders'). */
   target?: string;
@@ -44,7 +53,7 @@ export type SiteEvent =
   /** A call of a function or method of this file, by unit id. */
   | { e: 'call'; id: string; shape: CallShape }
   /** A call through an imported value, resolved against the exporting file when findings are computed. */
-  | { e: 'import'; value: Extract<SymValue, { t: 'import' }>; consumed: boolean; shape: CallShape }
+  | { e: 'import'; value: Extract<SymValue, { t: 'import' }>; consumed: Consumption; shape: CallShape }
   /** A call whose callee is unknown; it counts when its name is listed in `queryInLoop.extraMethods`. */
   | { e: 'name'; name: string; shape: CallShape };
 
@@ -70,12 +79,14 @@ export interface LoopInfo {
 }
 
 /** Why a call inside a loop is not an N+1. */
-export type Exemption = 'retry' | 'pagination' | 'static-list';
+export type Exemption = 'retry' | 'pagination' | 'static-list' | 'batched';
 
 export interface LoopSite extends CallSite {
   unit: string;
   loop: LoopInfo;
   exempt?: Exemption;
+  /** The loop stops on this call's result: exempt as paging if the query it reaches has a row limit. */
+  stopsOnResult?: boolean;
 }
 
 export interface UnitSummary {

@@ -16,6 +16,7 @@ export type Lib =
   | 'typeorm'
   | 'sequelize'
   | 'pg-promise'
+  | 'pg-serverless'
   | 'generic';
 
 /**
@@ -26,6 +27,13 @@ export type Token = string;
 export const CALL: Token = '()';
 export const TAG: Token = '``';
 export const NEW: Token = 'new()';
+/** The first parameter of a callback passed to the call before it (a transaction's handle). */
+export const CALLBACK_PARAM: Token = '(cb)';
+/**
+ * Ends the part of an imported chain that already ran where a variable was bound
+ * (`const page = await fetchPage()`): calls before it are not made again by later uses.
+ */
+export const BOUND: Token = '(bound)';
 
 export type SymValue =
   /** A database handle, builder or class from a recognised library, in one of the library's roles. */
