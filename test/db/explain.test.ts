@@ -210,6 +210,16 @@ describe('parameters', () => {
 });
 
 describe('timeouts and cancellation', () => {
+  it('plans with timeouts other than the connection’s inside a transaction that sets them', async () => {
+    const outcome = ok(await runner.explain("SELECT * FROM orders WHERE status = 'new'", { statementTimeoutMs: 1234, lockTimeoutMs: 99, cache: false }));
+    expect(rootOf(outcome).nodeType).toMatch(/Seq Scan|Gather|Bitmap Heap Scan/);
+    // The connection keeps its own defaults afterwards.
+    const settings = await database.withSession((s) => s.query<{ st: string; lt: string; ro: string }>(
+      "SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt, current_setting('transaction_read_only') AS ro",
+    ));
+    expect(settings.rows[0]).toEqual({ st: '5s', lt: '1s', ro: 'on' });
+  });
+
   it('stops a long statement at the statement timeout', async () => {
     const outcome = await runner.explain('SELECT pg_sleep(5)', { analyze: true, statementTimeoutMs: 200 });
     expect(outcome).toMatchObject({ ok: false, reason: 'timeout' });

@@ -18,22 +18,23 @@ export function walkNodes(root: unknown, visit: Visitor, enter?: (type: string, 
     for (const item of root) walkNodes(item, visit, enter);
     return;
   }
-  if (!isObject(root)) return;
-  for (const [key, value] of Object.entries(root)) {
-    if (!isObject(value) && !Array.isArray(value)) continue;
+  if (typeof root !== 'object' || root === null) return;
+  const object = root as AstObject;
+  // for…in and a char-code test: this runs over every AST before every EXPLAIN, so it stays lean.
+  for (const key in object) {
+    const value = object[key];
+    if (typeof value !== 'object' || value === null) continue;
+    const first = key.charCodeAt(0);
     let type: string | undefined;
-    if (isObject(value) && /^[A-Z]/.test(key)) type = key;
-    else if (isObject(value) && UNWRAPPED_RANGE_VARS.has(key) && typeof value.relname === 'string') type = 'RangeVar';
-    if (type !== undefined && isObject(value)) {
-      visit(type, value);
-      if (enter?.(type, value) === false) continue;
+    if (first >= 65 && first <= 90 && !Array.isArray(value)) type = key;
+    else if (key === 'relation' && typeof (value as AstObject).relname === 'string') type = 'RangeVar';
+    if (type !== undefined) {
+      visit(type, value as AstObject);
+      if (enter?.(type, value as AstObject) === false) continue;
     }
     walkNodes(value, visit, enter);
   }
 }
-
-/** Fields whose value is a bare RangeVar rather than a `{ RangeVar: … }` node. */
-const UNWRAPPED_RANGE_VARS = new Set(['relation']);
 
 export function isObject(value: unknown): value is AstObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

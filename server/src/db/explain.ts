@@ -13,7 +13,10 @@ import { statementFacts, type StatementFacts } from './statement-facts';
  * The safe EXPLAIN runner: exactly one statement, its kind read from the AST, never anything that
  * could change data unless the user opted in — and even then only what a ROLLBACK undoes.
  *
- * - SELECTs run inside `BEGIN READ ONLY … ROLLBACK` with `SET LOCAL statement_timeout/lock_timeout`.
+ * - SELECTs run inside `BEGIN READ ONLY … ROLLBACK` under statement_timeout and lock_timeout (SET LOCAL,
+ *   unless the connection already runs with the values asked for). A plain EXPLAIN, which executes
+ *   nothing, on a connection that is read-only by default with those timeouts goes as one message.
+ * - Statements on a pipelined connection go out together: one round trip per EXPLAIN.
  * - Writes get plain EXPLAIN; with `analyzeWrites: 'rollback'`, EXPLAIN ANALYZE inside BEGIN … ROLLBACK,
  *   refused when sequences, triggers or foreign tables would escape the rollback.
  * - `$n` parameters: the generic plan (GENERIC_PLAN on 16+, PREPARE + force_generic_plan before).
@@ -129,7 +132,7 @@ export class ExplainRunner {
     let key: string | undefined;
     try {
       versionNum = await this.db.serverVersionNum();
-      if (options.cache !== false) key = `${cacheKey(statement.stmt, options)}|${await this.fingerprint.current()}`;
+      if (options.cache !== false) key = `${cacheKey(sql.slice(statement.start, statement.end), statement.stmt, options)}|${await this.fingerprint.current()}`;
     } catch (error) {
       return explainFailure(error, { aborted: false, timeouts: timeoutsOf(options) });
     }
@@ -226,8 +229,14 @@ export class ExplainRunner {
   }
 
   private async explainPlain(session: Session, plan: Plan, versionNum: number): Promise<unknown> {
-    const begin = ['BEGIN READ ONLY', ...timeoutSettings(plan.timeouts)];
+    const settings = timeoutSettings(plan.timeouts, session);
+    const begin = ['BEGIN READ ONLY', ...settings];
     if (plan.facts.parameterCount === 0) {
+      if (session.readOnlyByDefault && settings.length === 0) {
+        // EXPLAIN without ANALYZE executes nothing, and this connection's every transaction is already
+        // read-only with the timeouts asked for: one message, one round trip.
+        return extractJson(await sendStatement(session, 'EXPLAIN (FORMAT JSON) ', plan.text));
+      }
       return this.inTransaction(session, begin, () => sendStatement(session, 'EXPLAIN (FORMAT JSON) ', plan.text));
     }
     const simple = session.simple;
@@ -260,10 +269,10 @@ export class ExplainRunner {
     const options = ['ANALYZE', ...(plan.buffers ? ['BUFFERS'] : []), 'FORMAT JSON'].join(', ');
     const prefix = `EXPLAIN (${options}) `;
     if (!plan.write) {
-      return this.inTransaction(session, ['BEGIN READ ONLY', ...timeoutSettings(plan.timeouts)], () => sendStatement(session, prefix, plan.text, plan.values));
+      return this.inTransaction(session, ['BEGIN READ ONLY', ...timeoutSettings(plan.timeouts, session)], () => sendStatement(session, prefix, plan.text, plan.values));
     }
     // A write runs for real: BEGIN must have succeeded before it is sent, so never pipeline past it.
-    await session.control(['BEGIN READ WRITE', ...timeoutSettings(plan.timeouts)]);
+    await session.control(['BEGIN READ WRITE', ...timeoutSettings(plan.timeouts, session)]);
     let result: { rows: unknown[] };
     try {
       result = await sendStatement(session, prefix, plan.text, plan.values);
@@ -345,18 +354,22 @@ function positive(value: number | undefined): number | undefined {
   return value !== undefined && Number.isFinite(value) && value > 0 ? Math.round(value) : undefined;
 }
 
-function timeoutSettings(timeouts: Defaults): string[] {
-  return [`SET LOCAL statement_timeout = ${timeouts.statementTimeoutMs}`, `SET LOCAL lock_timeout = ${timeouts.lockTimeoutMs}`];
+/** SET LOCAL for the timeouts the session does not already run with. */
+function timeoutSettings(timeouts: Defaults, session: Session): string[] {
+  const settings: string[] = [];
+  if (session.defaults?.statementTimeoutMs !== timeouts.statementTimeoutMs) settings.push(`SET LOCAL statement_timeout = ${timeouts.statementTimeoutMs}`);
+  if (session.defaults?.lockTimeoutMs !== timeouts.lockTimeoutMs) settings.push(`SET LOCAL lock_timeout = ${timeouts.lockTimeoutMs}`);
+  return settings;
 }
 
-function cacheKey(stmt: Node, options: ExplainOptions): string {
+function cacheKey(text: string, stmt: Node, options: ExplainOptions): string {
   const relevant = {
     a: options.analyze ?? false,
     b: options.buffers ?? options.analyze ?? false,
     w: options.analyzeWrites ?? 'never',
     p: options.analyze ? options.params ?? null : null,
   };
-  return `${statementKey(stmt)}|${JSON.stringify(relevant)}`;
+  return `${statementKey(text, stmt)}|${JSON.stringify(relevant)}`;
 }
 
 /** Sends the user's statement behind `prefix`; a failure remembers where in the statement it is. */

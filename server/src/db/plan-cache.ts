@@ -31,11 +31,19 @@ export class LruCache<V> {
 }
 
 /**
- * The statement's identity for caching plans: a hash of its AST without source locations, so
- * white space, comments and letter case of keywords do not matter but constants do (libpg-query's
- * normalize/fingerprint drop constants, and `status = 'done'` can plan differently from `'new'`).
+ * The statement's identity for caching plans: its AST without source locations, so white space,
+ * comments and keyword case do not matter but constants do (libpg-query's normalize/fingerprint drop
+ * constants, and `status = 'done'` can plan differently from `'new'`). Memoised by the statement's
+ * text; long keys are hashed to bound the cache's memory.
  */
-export function statementKey(stmt: Node): string {
-  const json = JSON.stringify(stmt, (key, value: unknown) => (key === 'location' || key.endsWith('_location') ? undefined : value));
-  return createHash('sha1').update(json).digest('base64url');
+const keysByText = new LruCache<string>(2_000);
+const LOCATION = /"(?:stmt_)?location":\d+,?/g;
+
+export function statementKey(text: string, stmt: Node): string {
+  const known = keysByText.get(text);
+  if (known !== undefined) return known;
+  const json = JSON.stringify(stmt).replace(LOCATION, '');
+  const key = json.length > 4096 ? createHash('sha1').update(json).digest('base64url') : json;
+  keysByText.set(text, key);
+  return key;
 }

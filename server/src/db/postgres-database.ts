@@ -1,6 +1,6 @@
 import { Client, Pool, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
 import { isConnectionError } from './connection-errors';
-import type { Database, QueryRows, Session } from './queryable';
+import type { Database, QueryRows, Session, SessionTimeouts } from './queryable';
 
 export interface PoolOptions {
   /** Most connections held at once. */
@@ -9,24 +9,29 @@ export interface PoolOptions {
   idleTimeoutMillis?: number;
   /** Milliseconds to wait for a connection to open. */
   connectionTimeoutMillis?: number;
+  /** statement_timeout and lock_timeout every connection starts with. */
+  timeouts?: SessionTimeouts;
 }
 
 export const DEFAULT_POOL_OPTIONS: Required<PoolOptions> = {
   max: 3,
   idleTimeoutMillis: 10_000,
   connectionTimeoutMillis: 5_000,
+  timeouts: { statementTimeoutMs: 5_000, lockTimeoutMs: 1_000 },
 };
 
 /**
  * A PostgreSQL server behind a small `pg` pool. Every connection starts read-only
  * (`default_transaction_read_only`), so nothing pglens sends can write unless it begins with an explicit
- * `BEGIN READ WRITE`. Connections are pipelined: statements issued together go out in one round trip.
+ * `BEGIN READ WRITE`, and with statement, lock and idle-in-transaction timeouts, so nothing hangs.
+ * Connections are pipelined: statements issued together go out in one round trip.
  */
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres';
   private readonly pool: Pool;
   private readonly pids = new WeakMap<Session, number>();
   private versionNum: Promise<number> | undefined;
+  private readonly timeouts: SessionTimeouts;
 
   constructor(
     private readonly clientConfig: ClientConfig,
@@ -35,9 +40,18 @@ export class PostgresDatabase implements Database {
     private readonly onConnectionError: (error: unknown) => void = () => undefined,
   ) {
     const settings = { ...DEFAULT_POOL_OPTIONS, ...options };
+    this.timeouts = settings.timeouts;
+    const startup = [
+      clientConfig.options,
+      '-c default_transaction_read_only=on',
+      `-c statement_timeout=${Math.round(this.timeouts.statementTimeoutMs)}`,
+      `-c lock_timeout=${Math.round(this.timeouts.lockTimeoutMs)}`,
+      // A transaction left open by a vanished client ends on its own.
+      '-c idle_in_transaction_session_timeout=60000',
+    ];
     this.pool = new Pool({
       ...clientConfig,
-      options: [clientConfig.options, '-c default_transaction_read_only=on'].filter(Boolean).join(' '),
+      options: startup.filter(Boolean).join(' '),
       max: settings.max,
       idleTimeoutMillis: settings.idleTimeoutMillis,
       connectionTimeoutMillis: clientConfig.connectionTimeoutMillis ?? settings.connectionTimeoutMillis,
@@ -97,6 +111,8 @@ export class PostgresDatabase implements Database {
     };
     const session: Session = {
       pipelined: true,
+      defaults: this.timeouts,
+      readOnlyByDefault: true,
       query: <R>(text: string, values?: unknown[]) =>
         guard(async () => ({ rows: (await client.query(extended(text, values))).rows as R[] })),
       control: (statements) => guard(async () => void (await client.query(statements.join('; ')))),

@@ -30,6 +30,15 @@ export interface Session {
   simple?<R = Record<string, unknown>>(text: string): Promise<QueryRows<R>>;
   /** True when calls issued without awaiting are sent together (pipelined) and run in order. */
   readonly pipelined: boolean;
+  /** Timeouts the connection already runs with, so a transaction need not SET them again. */
+  readonly defaults?: SessionTimeouts;
+  /** True when every transaction on this connection is read-only unless begun READ WRITE. */
+  readonly readOnlyByDefault?: boolean;
+}
+
+export interface SessionTimeouts {
+  statementTimeoutMs: number;
+  lockTimeoutMs: number;
 }
 
 export type DatabaseKind = 'postgres' | 'embedded';
