@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { planViewAssetsVite } from './scripts/plan-view-assets.mjs';
 
 export default defineConfig({
+  // The plan page imports its bundled browser script and CSS as `pglens:plan-view-assets`.
+  plugins: [planViewAssetsVite()],
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

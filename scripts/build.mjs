@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { planViewAssetsEsbuild } from './plan-view-assets.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
@@ -34,6 +35,8 @@ await build({
   entryPoints: entries,
   outdir: 'dist',
   external: ['vscode'],
+  // The plan page's browser script and CSS, bundled to strings (`pglens:plan-view-assets`).
+  plugins: [planViewAssetsEsbuild()],
 });
 
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
