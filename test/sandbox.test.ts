@@ -113,6 +113,8 @@ describe('sandbox built from examples/shop', () => {
   it('rebuilds the indexes it set aside during the load', async () => {
     const { rows } = await sandbox.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'order_items' ORDER BY 1");
     expect(rows.map((r) => r.indexname)).toEqual(['order_items_order_id_idx', 'order_items_pkey']);
+    const unique = await sandbox.query<{ conname: string }>("SELECT conname FROM pg_constraint WHERE conrelid = 'orders'::regclass AND contype = 'u'");
+    expect(unique.rows.map((r) => r.conname)).toEqual(['orders_public_id_key']);
     expect(await planNodes('SELECT quantity FROM order_items WHERE order_id = $1', [7])).toEqual(expect.arrayContaining([expect.stringMatching(/Index|Bitmap/)]));
   });
 

@@ -20,6 +20,8 @@ export interface ValueContext {
   hints: ColumnHints;
   /** The table holds people (users, customers, …): a bare `name` column gets person names. */
   ofPeople: boolean;
+  /** Distinguishes this column's derived values (uuids) from another column's with the same row number. */
+  salt: string;
 }
 
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Radia', 'Edsger', 'Frances', 'Tim'];
@@ -84,7 +86,8 @@ function typedExpression(name: string, type: TypeInfo, ctx: ValueContext): strin
     case 'interval':
       return `(random() * interval '30 days')`;
     case 'uuid':
-      return 'gen_random_uuid()';
+      // Random-looking and unique (md5 of a distinct input); about 3× faster than gen_random_uuid() in PGlite.
+      return `md5(${ctx.g}::text || ${quoteLiteral(ctx.salt)})::uuid`;
     case 'json':
     case 'jsonb':
       return `jsonb_build_object('source', ${skewedPick(["'web'", "'ios'", "'android'"])}, 'score', floor(random() * 100)::int)`;
