@@ -263,7 +263,8 @@ export function describeState(state: ConnectionState): string {
     case 'connected':
       return `Connected to ${state.label} (PostgreSQL ${state.serverVersion}).`;
     case 'failed':
-      return state.retryInMs === undefined ? state.reason : `${state.reason} Retrying in ${Math.round(state.retryInMs / 1000)} s.`;
+      if (state.retryInMs === undefined) return state.reason;
+      return `${state.reason} Retrying in ${state.retryInMs < 1000 ? 'a moment' : `${Math.round(state.retryInMs / 1000)} s`}.`;
     case 'embedded':
       return `Using the ${state.label}.`;
   }
