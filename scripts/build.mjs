@@ -1,7 +1,7 @@
 // Bundles the language server, the CLI, the VS Code client and the benchmarks with esbuild, and puts
 // the parser's .wasm next to the bundles (libpg-query loads it from the bundle's own folder).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { planViewAssetsEsbuild } from './plan-view-assets.mjs';
@@ -24,7 +24,8 @@ const entries = [
   { in: 'server/src/lsp/main.ts', out: 'server' },
   { in: 'server/src/cli/main.ts', out: 'cli' },
   { in: 'client/src/extension.ts', out: 'client' },
-  ...(existsSync('bench') ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')) : []).map((f) => ({
+  // A production build (what the .vsix ships) leaves the benchmarks out.
+  ...(existsSync('bench') && !production ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')) : []).map((f) => ({
     in: join('bench', f),
     out: f.replace(/\.ts$/, ''),
   })),
@@ -41,3 +42,13 @@ await build({
 
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
 copyFileSync(wasm, join('dist', 'libpg-query.wasm'));
+
+// PGlite (the embedded database) also loads its .wasm files and file-system image from the bundle's
+// folder; ship them only when a bundle holds PGlite, so a package never carries them unused.
+const pgliteFiles = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
+const usesPglite = entries.some((entry) => readFileSync(join('dist', `${entry.out}.js`), 'utf8').includes('pglite.data'));
+const pgliteDir = dirname(require.resolve('@electric-sql/pglite'));
+for (const file of pgliteFiles) {
+  if (usesPglite) copyFileSync(join(pgliteDir, file), join('dist', file));
+  else rmSync(join('dist', file), { force: true });
+}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PlanResponse } from '../server/src/protocol';
-import { basicPlanPage } from '../client/src/plan/basic-plan-page';
-import { parsePlanMessage } from '../client/src/plan/plan-messages';
+import { renderPlanPage } from '../server/src/plan/view';
+import { actionResult, parsePlanMessage } from '../client/src/plan/plan-messages';
+import { planPageInput } from '../client/src/plan/plan-page-input';
 import { contentSecurityPolicy, createNonce, withContentSecurityPolicy } from '../client/src/plan/plan-page';
 
 const response: PlanResponse = {
@@ -16,7 +17,11 @@ const response: PlanResponse = {
       severity: 'warning',
       code: 'select-star',
       message: 'SELECT * returns every column of users.',
-      fixes: [{ title: 'Replace * with the columns of users', edits: [] }],
+      data: { node: { id: 1, nodeType: 'Seq Scan', label: 'users' } },
+      fixes: [
+        { title: 'Suppress', edits: [] },
+        { title: 'Replace * with the columns of users', edits: [], preferred: true },
+      ],
     },
     { file: '/w/src/users.ts', range: { start: { line: 3, character: 0 }, end: { line: 3, character: 6 } }, severity: 'information', code: 'missing-limit', message: 'No LIMIT.' },
   ],
@@ -46,25 +51,34 @@ describe('plan page security', () => {
   });
 });
 
-describe('the basic plan page', () => {
-  const html = basicPlanPage(response, { nonce: 'N0nce', csp: contentSecurityPolicy('N0nce') });
+describe('the plan page in the webview', () => {
+  const nonce = createNonce();
+  const input = planPageInput(response, { nonce, title: 'Plan: users.ts' });
+  const html = withContentSecurityPolicy(renderPlanPage(input), contentSecurityPolicy(nonce));
 
-  it('escapes the query and findings', () => {
+  it('hands the response to the page with one button label per finding: its fix, or none', () => {
+    expect(input).toMatchObject({ query: response.query, json: response.planJson, database: response.database, analyzed: false, theme: 'vscode', nonce });
+    expect(input.findings?.map((f) => f.action)).toEqual(['Replace * with the columns of users', null]);
+    expect(input.findings?.[0]).toMatchObject({ code: 'select-star', severity: 'warning', node: { id: 1 } });
+    expect(input.findings?.[1]?.node).toBeUndefined();
+    expect(input.suggestions).toBe(response.suggestions);
+  });
+
+  it('escapes the query', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
-    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
-  it('tags every script and style with the nonce', () => {
+  it('runs only nonce-tagged scripts and styles, under our CSP first', () => {
     const tags = html.match(/<(script|style)\b[^>]*>/g) ?? [];
-    expect(tags.length).toBe(2);
-    for (const tag of tags) expect(tag).toContain('nonce="N0nce"');
+    expect(tags.length).toBeGreaterThan(0);
+    for (const tag of tags) expect(tag).toContain(`nonce="${nonce}"`);
+    expect(html.indexOf(`script-src 'nonce-${nonce}'; base-uri`)).toBeLessThan(html.indexOf('<title>'));
   });
 
-  it('offers a button for each fixable finding and each suggestion, and nothing for the rest', () => {
-    expect(html).toContain('data-message="applyFix" data-index="0"');
-    expect(html).not.toContain('data-message="applyFix" data-index="1"');
-    expect(html).toContain('data-message="applySuggestion" data-index="0"');
-    expect(html).toContain('Seq Scan');
+  it('offers apply buttons for the fixable finding and the suggestion only', () => {
+    expect(html).toContain('data-action="applyFix" data-index="0"');
+    expect(html).not.toContain('data-action="applyFix" data-index="1"');
+    expect(html).toContain('data-action="applySuggestion" data-index="0"');
   });
 });
 
@@ -75,7 +89,19 @@ describe('messages from the plan page', () => {
     expect(parsePlanMessage({ type: 'applySuggestion', index: 0 }, counts)).toEqual({ type: 'applySuggestion', index: 0 });
   });
 
+  it('answers with the result the page shows on the button', () => {
+    expect(actionResult({ type: 'applyFix', findingIndex: 1 }, { ok: true })).toEqual({ type: 'actionResult', action: 'applyFix', index: 1, ok: true });
+    expect(actionResult({ type: 'applySuggestion', index: 0 }, { ok: false, message: 'gone' })).toEqual({
+      type: 'actionResult',
+      action: 'applySuggestion',
+      index: 0,
+      ok: false,
+      message: 'gone',
+    });
+  });
+
   it.each([
+    [{ type: 'ready' }],
     [{ type: 'applyFix', findingIndex: 2 }],
     [{ type: 'applyFix', findingIndex: -1 }],
     [{ type: 'applyFix', findingIndex: '0' }],

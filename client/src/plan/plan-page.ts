@@ -1,14 +1,3 @@
-import type { PlanResponse } from '../../../server/src/protocol';
-
-/** What a page renderer gets: the nonce its <script> and <style> tags must carry, and the CSP to embed. */
-export interface PageSecurity {
-  nonce: string;
-  csp: string;
-}
-
-/** Turns a plan into a complete HTML document for the webview. */
-export type PlanPageRenderer = (response: PlanResponse, security: PageSecurity) => string;
-
 /** A fresh nonce per page: 128 random bits, base64. */
 export function createNonce(random: (bytes: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n))): string {
   return Buffer.from(random(16)).toString('base64');
@@ -21,7 +10,7 @@ export function createNonce(random: (bytes: number) => Uint8Array = (n) => crypt
 export function contentSecurityPolicy(nonce: string): string {
   return [
     "default-src 'none'",
-    "img-src data:",
+    'img-src data:',
     `style-src 'nonce-${nonce}'`,
     `script-src 'nonce-${nonce}'`,
     "base-uri 'none'",
@@ -30,16 +19,16 @@ export function contentSecurityPolicy(nonce: string): string {
 }
 
 /**
- * Puts the CSP first in <head> whatever the renderer wrote, so no renderer can forget it: a page
- * without a <head> gets one.
+ * Puts this CSP first in <head> whatever the renderer wrote, so no renderer can loosen it: with two
+ * policies a browser enforces both. A page without a <head> gets one.
  */
 export function withContentSecurityPolicy(html: string, csp: string): string {
-  const meta = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">`;
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(csp)}">`;
   if (/<head[^>]*>/i.test(html)) return html.replace(/<head[^>]*>/i, (head) => `${head}${meta}`);
   if (/<html[^>]*>/i.test(html)) return html.replace(/<html[^>]*>/i, (tag) => `${tag}<head>${meta}</head>`);
   return `<!DOCTYPE html><html><head>${meta}</head><body>${html}</body></html>`;
 }
 
-export function escapeHtml(text: string): string {
+function escapeAttribute(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 }
