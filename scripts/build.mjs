@@ -8,7 +8,9 @@ import { planViewAssetsEsbuild } from './plan-view-assets.mjs';
 
 const require = createRequire(import.meta.url);
 const production = process.argv.includes('--production');
-mkdirSync('dist', { recursive: true });
+// `--outdir=DIR` builds elsewhere than dist/ (scripts/package.mjs stages the .vsix that way).
+const outdir = process.argv.find((arg) => arg.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
+mkdirSync(outdir, { recursive: true });
 
 const common = {
   bundle: true,
@@ -34,21 +36,21 @@ const entries = [
 await build({
   ...common,
   entryPoints: entries,
-  outdir: 'dist',
+  outdir,
   external: ['vscode'],
   // The plan page's browser script and CSS, bundled to strings (`pglens:plan-view-assets`).
   plugins: [planViewAssetsEsbuild()],
 });
 
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
-copyFileSync(wasm, join('dist', 'libpg-query.wasm'));
+copyFileSync(wasm, join(outdir, 'libpg-query.wasm'));
 
 // PGlite (the embedded database) also loads its .wasm files and file-system image from the bundle's
 // folder; ship them only when a bundle holds PGlite, so a package never carries them unused.
 const pgliteFiles = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
-const usesPglite = entries.some((entry) => readFileSync(join('dist', `${entry.out}.js`), 'utf8').includes('pglite.data'));
+const usesPglite = entries.some((entry) => readFileSync(join(outdir, `${entry.out}.js`), 'utf8').includes('pglite.data'));
 const pgliteDir = dirname(require.resolve('@electric-sql/pglite'));
 for (const file of pgliteFiles) {
-  if (usesPglite) copyFileSync(join(pgliteDir, file), join('dist', file));
-  else rmSync(join('dist', file), { force: true });
+  if (usesPglite) copyFileSync(join(pgliteDir, file), join(outdir, file));
+  else rmSync(join(outdir, file), { force: true });
 }
