@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type Sandbox, type SandboxProgress } from '../server/src/db/sandbox/sandbox';
 
 /**
- * The sandbox as the built extension runs it: the worker entry bundled by esbuild into CommonJS, exactly
- * as scripts/build.mjs must (import.meta.url pointed at the bundle, PGlite's assets copied beside it),
- * and PGlite in that worker thread.
+ * The sandbox as the built extension runs it: the worker entry bundled by esbuild into CommonJS with the
+ * options scripts/build.mjs uses, PGlite's assets copied beside it, and PGlite in that worker thread.
  */
 const REPO = join(__dirname, '..');
 const SHOP = join(REPO, 'examples', 'shop');
@@ -31,8 +30,6 @@ beforeAll(async () => {
     target: 'node20',
     format: 'cjs',
     logLevel: 'error',
-    define: { 'import.meta.url': '__bundleUrl' },
-    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   });
   const pglite = dirname(require.resolve('@electric-sql/pglite'));
   for (const asset of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) copyFileSync(join(pglite, asset), join(out, asset));

@@ -1,4 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite as PGliteInstance } from '@electric-sql/pglite';
+
+// Loaded with require() so a CommonJS bundle takes PGlite's CommonJS build, which finds its .wasm and
+// .data files next to the bundle (`__filename`); its ESM build needs import.meta.url, empty in a bundle.
+const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+type PGlite = PGliteInstance;
 import { applyMigrations, type SandboxProblem } from './apply-migrations';
 import { describeSandbox } from './describe';
 import { asPostgresError, type SqlExecutor } from './executor';
