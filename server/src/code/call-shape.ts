@@ -27,7 +27,8 @@ export function callShape(chain: Chain, at: number, sourceFile: ts.SourceFile, t
       if (ts.isTaggedTemplateExpression(unwrap(args[0]))) shape.tagged = true;
       shape.params = sql.params ?? (args[1] && ts.isArrayLiteralExpression(unwrap(args[1])) ? (unwrap(args[1]) as ts.ArrayLiteralExpression).elements.map((e) => reader.use(e)) : undefined);
     }
-    shape.args = args.slice(0, 6).map((arg) => reader.use(arg));
+    // For SQL calls the parameters say it all; arguments are kept for everything else.
+    if (!shape.params) shape.args = args.slice(0, 6).map((arg) => reader.use(arg));
   }
 
   const filters: Filter[] = [];
@@ -88,7 +89,11 @@ class ShapeReader {
 
   use(expr: ts.Expression): ExpressionUse {
     const text = expr.getText(this.sourceFile).replace(/\s+/g, ' ');
-    return { text: text.length > 80 ? `${text.slice(0, 77)}…` : text, idents: identifiersRead(expr), paths: pathsRead(expr) };
+    const idents = identifiersRead(expr);
+    const paths = pathsRead(expr);
+    const use: ExpressionUse = { text: text.length > 80 ? `${text.slice(0, 77)}…` : text, idents };
+    if (paths.length !== idents.length || paths.some((path, i) => path !== idents[i])) use.paths = paths;
+    return use;
   }
 
   /** SQL text of a query argument: a literal, a template, sql`…`, a const holding one, or `{ text }`. */

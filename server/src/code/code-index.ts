@@ -103,16 +103,15 @@ export class CodeIndex {
     const severity = this.severity();
     if (!summary || !severity) return [];
     const found: Finding[] = [];
-    const seen = new Set<string>();
+    const seen = new Set<number>();
     for (const site of summary.loopSites) {
       if (site.exempt) continue;
       const reach = this.resolver.reachOfSite(file, site);
       // A loop that stops on the result of a call reaching a limited query is paging through a helper.
       if (!reach || (site.stopsOnResult && reach.shape.limited)) continue;
-      const key = `${site.range.start.line}:${site.range.start.character}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      found.push(queryInLoopFinding(file, site, reach, severity));
+      if (seen.has(site.start)) continue;
+      seen.add(site.start);
+      found.push(queryInLoopFinding(file, summary.lineStarts, site, reach, severity));
     }
     const kept = applySuppressions(found, summary.suppressions, () => undefined);
     this.findings.set(file, kept);
@@ -188,6 +187,7 @@ export class CodeIndex {
 function emptySummary(file: string, skipped: string): FileSummary {
   return {
     file,
+    lineStarts: Uint32Array.of(0),
     libs: [],
     imports: [],
     exports: new Map(),

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Finding, RelatedLocation, Severity } from '../finding';
 import { batchedRewrite, isWrite } from './batched-rewrite';
+import { rangeAt } from './positions';
 import type { QueryReach } from './resolver';
 import type { LoopInfo, LoopSite } from './summary';
 
@@ -16,7 +17,7 @@ export const queryInLoop = {
   docs: { summary: 'A database query issued once per loop iteration (N+1), directly or through the functions the loop calls.' },
 };
 
-export function queryInLoopFinding(file: string, site: LoopSite, reach: QueryReach, severity: Severity): Finding {
+export function queryInLoopFinding(file: string, lineStarts: Uint32Array, site: LoopSite, reach: QueryReach, severity: Severity): Finding {
   const loop = loopLabel(site.loop);
   const indirect = reach.via.length > 0;
   const callee = site.event.shape.callee;
@@ -29,7 +30,7 @@ export function queryInLoopFinding(file: string, site: LoopSite, reach: QueryRea
     ? `\`${callee}\` queries the database (\`${reach.shape.callee}\` in ${basename(reach.file)}) once per iteration of this ${loop} (N+1 queries). ${advice}`
     : `\`${callee}\` runs a query once per iteration of this ${loop} (N+1 queries). ${advice}`;
 
-  const related: RelatedLocation[] = [{ file, range: site.loop.range, message: `The ${loop} that repeats the query.` }];
+  const related: RelatedLocation[] = [{ file, range: rangeAt(lineStarts, site.loop.start, site.loop.end), message: `The ${loop} that repeats the query.` }];
   if (indirect) related.push({ file: reach.file, range: reach.range, message: `The query \`${callee}\` reaches: \`${reach.shape.callee}\`.` });
 
   const { varying, keyAtLoop } = varyingAtQuery(site, reach);
@@ -44,7 +45,7 @@ export function queryInLoopFinding(file: string, site: LoopSite, reach: QueryRea
 
   return {
     file,
-    range: site.range,
+    range: rangeAt(lineStarts, site.start, site.end),
     severity,
     code: queryInLoop.code,
     message,

@@ -1,5 +1,6 @@
 import type { Range } from '../finding';
 import { classifyChain, isMemberName, type Classified, type Consumption, type ImportValue } from './evaluate';
+import { rangeAt } from './positions';
 import { looksLikeSql } from './sql-text';
 import type { CallShape, CallSite, ExpressionUse, FileSummary } from './summary';
 import type { Lib, SymValue } from './values';
@@ -60,9 +61,9 @@ export class Resolver {
     const { event } = site;
     switch (event.e) {
       case 'db':
-        return { file, range: site.range, lib: event.lib, shape: event.shape, via: [] };
+        return { file, range: this.rangeIn(file, site), lib: event.lib, shape: event.shape, via: [] };
       case 'name':
-        return this.extraMethods.has(event.name) ? { file, range: site.range, lib: 'generic', shape: event.shape, via: [] } : undefined;
+        return this.extraMethods.has(event.name) ? { file, range: this.rangeIn(file, site), lib: 'generic', shape: event.shape, via: [] } : undefined;
       case 'call':
         return this.through(file, event.id, event.shape.args);
       case 'import': {
@@ -70,10 +71,10 @@ export class Resolver {
         if (!outcome) return undefined;
         if (outcome.kind === 'query') {
           if (outcome.needsSql && !(event.shape.sql && looksLikeSql(event.shape.sql))) return undefined;
-          return { file, range: site.range, lib: outcome.lib, shape: event.shape, via: [] };
+          return { file, range: this.rangeIn(file, site), lib: outcome.lib, shape: event.shape, via: [] };
         }
         if (outcome.kind === 'call') return this.through(outcome.file, outcome.id, event.shape.args);
-        if (outcome.kind === 'name' && this.extraMethods.has(outcome.name)) return { file, range: site.range, lib: 'generic', shape: event.shape, via: [] };
+        if (outcome.kind === 'name' && this.extraMethods.has(outcome.name)) return { file, range: this.rangeIn(file, site), lib: 'generic', shape: event.shape, via: [] };
         return undefined;
       }
     }
@@ -101,7 +102,7 @@ export class Resolver {
         if (reach) break;
       }
       const extra = reach ? undefined : unit.names.find((name) => this.extraMethods.has(name));
-      if (extra) reach = { file, range: unit.range, lib: 'generic', shape: { callee: extra, method: extra }, via: [] };
+      if (extra) reach = { file, range: this.rangeIn(file, unit), lib: 'generic', shape: { callee: extra, method: extra }, via: [] };
     } finally {
       this.inProgress.delete(key);
     }
@@ -119,7 +120,12 @@ export class Resolver {
     if (!reach) return undefined;
     const unit = this.source.summary(file)?.units.get(id);
     if (!unit) return undefined;
-    return { ...reach, via: [{ file, name: unit.name, range: unit.range, params: unit.params, args }, ...reach.via] };
+    return { ...reach, via: [{ file, name: unit.name, range: this.rangeIn(file, unit), params: unit.params, args }, ...reach.via] };
+  }
+
+  private rangeIn(file: string, span: { start: number; end: number }): Range {
+    const lineStarts = this.source.summary(file)?.lineStarts;
+    return lineStarts ? rangeAt(lineStarts, span.start, span.end) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
   }
 
   /** Follows an imported value and its chain into the exporting file (and on, through re-exports). */

@@ -2,13 +2,13 @@ import { extname } from 'node:path';
 import ts from 'typescript';
 import { findSuppressions } from '../suppress';
 import { LineIndex } from '../text/line-index';
-import type { Range } from '../finding';
 import { callShape } from './call-shape';
 import { decompose, isChainNode, isFunctionLike, isTransparent, methodBefore, renderCallee, unwrap, type Chain } from './chain';
 import { consumptionOf } from './consumption';
 import { classifyChain, stepValue, type Classified, type Consumption } from './evaluate';
 import { LIBRARIES, callbackRoleOf, importRole, libraryOfModule, type LibraryModel } from './libraries';
 import { collectBindingNames, exemptionOf, iterationArgIndex, keywordSpan, statementLoopKind, varyingNames, type LoopFrame } from './loops';
+import { lineStartsOf } from './positions';
 import { Scope } from './scope';
 import { isTransactionControl, looksLikeSql } from './sql-text';
 import type { CallShape, ClassSummary, EvalTables, FileSummary, SiteEvent, UnitSummary } from './summary';
@@ -56,7 +56,6 @@ interface WalkOptions {
 
 class FileSummarizer {
   private readonly sourceFile: ts.SourceFile;
-  private readonly lines: LineIndex;
   private readonly summary: FileSummary;
   private readonly libs = new Set<Lib>();
   private readonly tables: EvalTables;
@@ -74,9 +73,9 @@ class FileSummarizer {
     private readonly text: string,
   ) {
     this.sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
-    this.lines = new LineIndex(text);
     this.summary = {
       file,
+      lineStarts: lineStartsOf(text),
       libs: [],
       imports: [],
       exports: new Map(),
@@ -104,7 +103,7 @@ class FileSummarizer {
     }
     for (const [unit, names] of this.unitNames) unit.names = [...names];
     this.summary.imports = [...this.relativeImports];
-    this.summary.suppressions = findSuppressions(this.text, this.lines);
+    if (this.text.includes('pglens-ignore')) this.summary.suppressions = findSuppressions(this.text, new LineIndex(this.text));
     return this.summary;
   }
 
@@ -587,7 +586,7 @@ class FileSummarizer {
     const scope = new Scope(ctx.scope);
     const outer: Ctx = { ...ctx, scope };
     const frame: LoopFrame = {
-      info: { kind, range: this.range(span.start, span.end), itemNames: [], varying: [] },
+      info: { kind, start: span.start, end: span.end, itemNames: [], varying: [] },
       node,
       staticList: false,
     };
@@ -705,7 +704,8 @@ class FileSummarizer {
       info: {
         kind: 'callback',
         method,
-        range: this.range(nameNode.getStart(this.sourceFile), nameNode.end),
+        start: nameNode.getStart(this.sourceFile),
+        end: nameNode.end,
         collection: collection ? this.shortText(collection) : undefined,
         itemNames: [],
         varying: [],
@@ -728,7 +728,7 @@ class FileSummarizer {
     };
     const event = this.eventOf(outcome, shape, 'awaited', value);
     if (!event) return;
-    this.addSite(ctx, event, this.range(reference.getStart(this.sourceFile), reference.end), reference, frame);
+    this.addSite(ctx, event, reference.getStart(this.sourceFile), reference.end, reference, frame);
   }
 
   private recordChain(chain: Chain, outcome: Classified, ctx: Ctx, consumed: Consumption): void {
@@ -751,7 +751,7 @@ class FileSummarizer {
           });
     const event = this.eventOf(outcome, shape, consumed);
     if (!event) return;
-    this.addSite(ctx, event, this.range(chain.outer.getStart(this.sourceFile), calleeEnd(chain, at)), chain.outer);
+    this.addSite(ctx, event, chain.outer.getStart(this.sourceFile), calleeEnd(chain, at), chain.outer);
   }
 
   private eventOf(outcome: Classified, shape: CallShape, consumed: Consumption, referenced?: SymValue): SiteEvent | undefined {
@@ -771,8 +771,8 @@ class FileSummarizer {
     }
   }
 
-  private addSite(ctx: Ctx, event: SiteEvent, range: Range, node: ts.Node, frameOverride?: LoopFrame): void {
-    const site = { event, range };
+  private addSite(ctx: Ctx, event: SiteEvent, start: number, end: number, node: ts.Node, frameOverride?: LoopFrame): void {
+    const site = { event, start, end };
     if (event.e === 'name') this.namesOf(ctx.unit).add(event.name);
     else ctx.unit.sites.push(site);
     const frame = frameOverride ?? ctx.loops[ctx.loops.length - 1];
@@ -796,7 +796,7 @@ class FileSummarizer {
   private newUnit(id: string, name: string, rangeNode: ts.Node, node: ts.Node | undefined): UnitSummary {
     const start = rangeNode === this.sourceFile ? 0 : rangeNode.getStart(this.sourceFile);
     const end = rangeNode === this.sourceFile ? 0 : rangeNode.end;
-    const unit: UnitSummary = { id, name, range: this.range(start, end), params: [], sites: [], names: [] };
+    const unit: UnitSummary = { id, name, start, end, params: [], sites: [], names: [] };
     this.summary.units.set(id, unit);
     if (node) this.unitOf.set(node, id);
     return unit;
@@ -811,10 +811,6 @@ class FileSummarizer {
   private uniqueName(name: string, taken: Map<string, unknown>): string {
     if (!taken.has(name)) return name;
     for (let n = 2; ; n++) if (!taken.has(`${name}~${n}`)) return `${name}~${n}`;
-  }
-
-  private range(start: number, end: number): Range {
-    return this.lines.rangeOf(start, end);
   }
 
   private shortText(node: ts.Node): string {

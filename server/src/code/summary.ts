@@ -1,4 +1,3 @@
-import type { Range } from '../finding';
 import type { Lib, SymValue } from './values';
 
 /** How a call's value is used: awaited/returned, collected into an array, or neither. */
@@ -57,9 +56,11 @@ export type SiteEvent =
   /** A call whose callee is unknown; it counts when its name is listed in `queryInLoop.extraMethods`. */
   | { e: 'name'; name: string; shape: CallShape };
 
+/** A call: what it does, and where (UTF-16 offsets of the callee in the file). */
 export interface CallSite {
   event: SiteEvent;
-  range: Range;
+  start: number;
+  end: number;
 }
 
 export type LoopKind = 'for' | 'for-of' | 'for-await-of' | 'for-in' | 'while' | 'do-while' | 'callback';
@@ -68,8 +69,9 @@ export interface LoopInfo {
   kind: LoopKind;
   /** The iterating method for callbacks: `map`, `forEach`, `from`. */
   method?: string;
-  /** The loop keyword, or the iterating method's name. */
-  range: Range;
+  /** The loop keyword, or the iterating method's name (UTF-16 offsets). */
+  start: number;
+  end: number;
   /** The collection iterated, as written (`ids`, `order.items`), when there is one. */
   collection?: string;
   /** Names bound per iteration (loop variables, callback parameters). */
@@ -93,7 +95,9 @@ export interface UnitSummary {
   id: string;
   /** As shown to users: `loadUser`, `OrderRepository.findById`. */
   name: string;
-  range: Range;
+  /** The function's name in the file (UTF-16 offsets). */
+  start: number;
+  end: number;
   params: string[];
   /** Calls that may reach the database, in order. */
   sites: CallSite[];
@@ -118,6 +122,8 @@ export interface SuppressionLine {
 
 export interface FileSummary {
   file: string;
+  /** Where each line starts, to turn offsets into LSP positions. */
+  lineStarts: Uint32Array;
   /** Database libraries the file imports (also type-only imports), for guessing untyped handles. */
   libs: Lib[];
   /** Relative module specifiers the file imports or re-exports from. */
