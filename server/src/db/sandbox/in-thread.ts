@@ -1,9 +1,4 @@
 import type { PGlite as PGliteInstance } from '@electric-sql/pglite';
-
-// Loaded with require() so a CommonJS bundle takes PGlite's CommonJS build, which finds its .wasm and
-// .data files next to the bundle (`__filename`); its ESM build needs import.meta.url, empty in a bundle.
-const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
-type PGlite = PGliteInstance;
 import { applyMigrations, type SandboxProblem } from './apply-migrations';
 import { describeSandbox } from './describe';
 import { asPostgresError, type SqlExecutor } from './executor';
@@ -14,6 +9,11 @@ import { discoverMigrations } from './migrations';
 import { readRowTargets, validateRowTargets } from './scale';
 import { SandboxStartError, type Sandbox, type SandboxFacts, type SandboxOptions, type SandboxQueryResult } from './sandbox-types';
 import { readStructure } from './structure';
+
+// Loaded with require() so a CommonJS bundle takes PGlite's CommonJS build, which finds its .wasm and
+// .data files next to the bundle (`__filename`); its ESM build needs import.meta.url, empty in a bundle.
+const { PGlite } = require('@electric-sql/pglite') as typeof import('@electric-sql/pglite');
+type PGlite = PGliteInstance;
 
 /**
  * Builds the sandbox with PGlite in the calling thread: start PostgreSQL in memory, apply the
