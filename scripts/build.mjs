@@ -26,6 +26,8 @@ const entries = [
   { in: 'server/src/lsp/main.ts', out: 'server' },
   { in: 'server/src/cli/main.ts', out: 'cli' },
   { in: 'client/src/extension.ts', out: 'client' },
+  // The embedded database runs in a worker thread: PGlite's WASM would otherwise block the server.
+  { in: 'server/src/db/sandbox/worker-main.ts', out: 'sandbox-worker' },
   // A production build (what the .vsix ships) leaves the benchmarks out.
   ...(existsSync('bench') && !production ? readdirSync('bench').filter((f) => f.endsWith('.bench.ts')) : []).map((f) => ({
     in: join('bench', f),
