@@ -1,5 +1,8 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderTextPlan } from '../server/src/plan/view';
+import { parsePlan } from '../server/src/plan/parse';
+import { fromPostgres18, renderTextPlan } from '../server/src/plan/view';
 import { createTestDatabase, SHOP_SCHEMA, type TestDatabase } from './db/test-database';
 import { explainJson, explainText, FORCE_PARALLEL, withSettings } from './plan-view-support';
 
@@ -42,6 +45,8 @@ const CASES: Record<string, string> = {
   'values, functions, subquery scans': "SELECT * FROM (VALUES (1, 'a'), (2, 'b')) v(n, s) JOIN generate_series(1, 3) g ON g = v.n JOIN (SELECT id, label FROM tiny ORDER BY label LIMIT 3) s ON s.id = v.n",
   'set operation': 'SELECT id FROM tiny EXCEPT SELECT id FROM users WHERE id < 10',
   'window function': 'SELECT id, row_number() OVER (PARTITION BY country ORDER BY created_at) FROM users WHERE id < 1000',
+  'window run condition': 'SELECT * FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM users) s WHERE rn <= 5 AND rn % 2 = 0',
+  'materialize': 'SELECT count(*) FROM tiny a JOIN (SELECT * FROM tiny OFFSET 0) b ON a.label < b.label',
   'quoted identifiers': 'SELECT e.id FROM "Events" e JOIN "user" ON "user".id = e.id',
   'distinct and group': 'SELECT DISTINCT country FROM users WHERE id < 500',
 };
@@ -91,5 +96,31 @@ describe('text plan, compared with PostgreSQL’s own', () => {
     const { plan } = await explainJson(db.client, sql);
     expect(renderTextPlan(plan)).toBe(await explainText(db.client, sql));
     expect(renderTextPlan(plan)).toMatch(/^Update on orders {2}\(cost=/);
+  });
+});
+
+/**
+ * PostgreSQL 18 (the embedded PGlite sandbox) prints fractional rows, `Disabled`, `Index Searches`,
+ * `Window` and `Storage` lines. Its plans are saved fixtures (test/fixtures/plans/generate-pg18.mjs):
+ * JSON and text of the same query, from two runs, so ANALYZE cases compare with times masked.
+ */
+const PG18 = join(__dirname, 'fixtures', 'plans', 'pg18');
+
+describe('text plan, compared with PostgreSQL 18’s own (saved from PGlite)', () => {
+  for (const file of readdirSync(PG18).filter((f) => f.endsWith('.json'))) {
+    it(file.replace(/\.json$/, ''), () => {
+      const fixture = JSON.parse(readFileSync(join(PG18, file), 'utf8')) as { version: string; analyze: boolean; json: unknown; text: string };
+      expect(fixture.version).toMatch(/^PostgreSQL 18\./);
+      expect(fromPostgres18(fixture.json)).toBe(true);
+      const parsed = parsePlan(fixture.json);
+      if (!parsed.ok) throw new Error(parsed.message);
+      const text = renderTextPlan(parsed.plan, { fractionalRows: true });
+      if (fixture.analyze) expect(mask(text)).toBe(mask(fixture.text));
+      else expect(text).toBe(fixture.text);
+    });
+  }
+
+  it('tells PostgreSQL 18 JSON from earlier versions', async () => {
+    expect(fromPostgres18((await explainJson(db.client, 'SELECT 1')).json)).toBe(false);
   });
 });

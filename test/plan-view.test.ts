@@ -1,7 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planFindings } from '../server/src/plan/findings/registry';
+import { parsePlan } from '../server/src/plan/parse';
 import { renderPlanPage, type IndexSuggestionView, type PlanPageInput } from '../server/src/plan/view';
 import { createTestDatabase, SHOP_SCHEMA, type TestDatabase } from './db/test-database';
 import { chromiumAvailable, explainJson, FORCE_PARALLEL, launchChromium, unionOfJoins, withSettings, type RealPlan } from './plan-view-support';
@@ -44,6 +46,8 @@ beforeAll(async () => {
   );
   plans.big = await explainJson(c, unionOfJoins(50), { analyze: true });
   plans.bigEstimate = await explainJson(c, unionOfJoins(50));
+  plans.pg18 = pg18Fixture('join-aggregate');
+  plans.pg18Disabled = pg18Fixture('disabled-seq-scan');
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
   mkdirSync(images, { recursive: true });
@@ -53,6 +57,14 @@ afterAll(async () => {
   await browser?.close();
   await db?.drop();
 });
+
+/** A PostgreSQL 18 plan saved from PGlite (test/fixtures/plans/generate-pg18.mjs). */
+function pg18Fixture(name: string): RealPlan {
+  const fixture = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'plans', 'pg18', `${name}.json`), 'utf8')) as { sql: string; json: unknown };
+  const parsed = parsePlan(fixture.json);
+  if (!parsed.ok) throw new Error(parsed.message);
+  return { sql: fixture.sql, json: fixture.json, plan: parsed.plan, findings: planFindings(parsed.plan) };
+}
 
 interface Rendered {
   page: Page;
@@ -108,6 +120,37 @@ function nodeWith(plan: RealPlan, code: string): number {
   if (!finding) throw new Error(`expected a ${code} finding in ${plan.sql}`);
   return finding.node.id;
 }
+
+/** Some of VS Code's Dark Modern theme, as a webview receives it in CSS variables. */
+const DARK_MODERN = {
+  '--vscode-font-family': 'system-ui, "Segoe UI", sans-serif',
+  '--vscode-font-size': '13px',
+  '--vscode-editor-font-family': '"DejaVu Sans Mono", monospace',
+  '--vscode-editor-background': '#1f1f1f',
+  '--vscode-editor-foreground': '#cccccc',
+  '--vscode-foreground': '#cccccc',
+  '--vscode-descriptionForeground': '#9d9d9d',
+  '--vscode-panel-border': '#2b2b2b',
+  '--vscode-sideBar-background': '#181818',
+  '--vscode-list-hoverBackground': '#2a2d2e',
+  '--vscode-list-inactiveSelectionBackground': '#37373d',
+  '--vscode-textLink-foreground': '#4daafc',
+  '--vscode-focusBorder': '#0078d4',
+  '--vscode-button-background': '#0078d4',
+  '--vscode-button-foreground': '#ffffff',
+  '--vscode-button-hoverBackground': '#026ec1',
+  '--vscode-button-secondaryBackground': '#313131',
+  '--vscode-button-secondaryForeground': '#cccccc',
+  '--vscode-textCodeBlock-background': '#2b2b2b',
+  '--vscode-editorWarning-foreground': '#cca700',
+  '--vscode-editorError-foreground': '#f85149',
+  '--vscode-editorInfo-foreground': '#3794ff',
+  '--vscode-charts-orange': '#d18616',
+  '--vscode-testing-iconPassed': '#73c991',
+  '--vscode-debugTokenExpression-name': '#c586c0',
+  '--vscode-debugTokenExpression-string': '#ce9178',
+  '--vscode-debugTokenExpression-number': '#b5cea8',
+};
 
 describe.skipIf(!run)('plan page in Chromium', () => {
   it('shows one tree item and one graph box per plan node, for every kind of plan', async () => {
@@ -202,8 +245,10 @@ describe.skipIf(!run)('plan page in Chromium', () => {
   it('selects and scrolls to the tree node when a graph box is clicked, and marks the box', async () => {
     const plan = plans.big;
     const { page } = await render(inputOf(plan));
-    const last = plan.plan.root.children[plan.plan.root.children.length - 1];
-    await page.locator(`#flame-${last.id}`).click({ position: { x: 3, y: 8 } });
+    // A branch far down the tree, and the widest of those so its box is easy to hit (widths follow timings).
+    const branches = plan.plan.root.children.slice(-20);
+    const last = branches.reduce((a, b) => ((b.inclusiveTimeMs ?? 0) > (a.inclusiveTimeMs ?? 0) ? b : a));
+    await page.locator(`#flame-${last.id}`).click({ position: { x: 2, y: 8 } });
     const item = page.locator(`#node-${last.id}`);
     expect(await item.getAttribute('aria-selected')).toBe('true');
     await expect.poll(() => item.locator('> .row').evaluate((row) => {
@@ -272,6 +317,15 @@ describe.skipIf(!run)('plan page in Chromium', () => {
     const { requests, errors } = await render(inputOf(plan, { nonce: 'abc123XYZ' }));
     expect(requests).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('shows PostgreSQL 18 plans: fractional rows in the text form, disabled nodes marked', async () => {
+    const { page } = await render(inputOf(plans.pg18, { database: 'sandbox (PGlite, PostgreSQL 18)' }));
+    expect(await page.locator('#text-source').textContent()).toMatch(/^Limit {2}\(cost=[\d.]+ rows=10 width=29\) \(actual time=[\d.]+\.\.[\d.]+ rows=10\.00 loops=1\)/);
+    await page.close();
+    const disabled = await render(inputOf(plans.pg18Disabled));
+    expect(await disabled.page.locator('#node-0 > .row .details').textContent()).toContain('Disabled');
+    await disabled.page.close();
   });
 
   it('shows hostile query text as text, and a plan it cannot read as a message', async () => {
@@ -346,6 +400,21 @@ describe.skipIf(!run)('plan page in Chromium', () => {
       await page.screenshot({ path: join(images, file), fullPage: true });
       await page.close();
     }
+    // A VS Code webview beside the editor: Dark Modern's colours, a narrow panel, a node selected.
+    const narrow = await browser.newContext({ viewport: { width: 860, height: 900 }, deviceScaleFactor: 1 });
+    const page = await narrow.newPage();
+    await page.addInitScript(() => Object.assign(window, { acquireVsCodeApi: () => ({ postMessage() {}, getState() {}, setState() {} }) }));
+    await page.goto('about:blank');
+    await page.setContent(renderPlanPage(inputOf(plans.join, { theme: 'vscode', suggestions: [SUGGESTION], database: 'shop@localhost, PostgreSQL 15.20' })));
+    await page.evaluate((vars) => {
+      for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
+      document.body.classList.add('vscode-dark');
+    }, DARK_MODERN);
+    await page.locator(`#flame-${nodeWith(plans.join, 'seq-scan')}`).click({ position: { x: 4, y: 6 } });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(images, 'plan-view-vscode.png'), fullPage: true });
+    await narrow.close();
+
     const big = await render(inputOf(plans.big, { theme: 'light' }));
     await big.page.screenshot({ path: join(images, 'plan-view-200-nodes.png') });
     await big.page.close();

@@ -2,4 +2,4 @@
 export { renderPlanPage } from './page';
 export type { IndexSuggestionView, PlanFindingView, PlanPageInput, PlanPageTheme } from './input';
 export type { PlanHostMessage, PlanPageMessage, PlanPageState } from './protocol';
-export { renderTextPlan } from './text-plan';
+export { fromPostgres18, renderTextPlan, type TextPlanOptions } from './text-plan';

@@ -8,7 +8,7 @@ import { renderHeader } from './header';
 import { esc, escText } from './html';
 import { ICONS } from './icons';
 import type { PlanPageInput } from './input';
-import { renderTextPlan } from './text-plan';
+import { fromPostgres18, renderTextPlan } from './text-plan';
 import { renderTree } from './tree';
 import { buildPlanView, type PlanView } from './view-model';
 
@@ -65,7 +65,7 @@ function planBody(plan: Plan, input: PlanPageInput): string {
     renderSuggestions(input.suggestions ?? []),
     `<div class="tabs" role="tablist" aria-label="Plan views">${tablist}</div>`,
     `<section role="tabpanel" id="panel-plan" aria-labelledby="tab-plan">${renderFlame(view)}${renderTree(view)}</section>`,
-    source('text', 'As EXPLAIN prints it', renderTextPlan(plan)),
+    source('text', 'As EXPLAIN prints it', renderTextPlan(plan, input.json !== undefined && fromPostgres18(input.json) ? { fractionalRows: true } : {})),
     json !== undefined ? source('json', 'EXPLAIN (FORMAT JSON) as PostgreSQL returned it', json) : '',
     '<div class="toast" role="status" aria-live="polite"></div>',
     '</main>',

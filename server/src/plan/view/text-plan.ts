@@ -6,9 +6,17 @@ import { titleText } from './node-title';
  * lines and order as `EXPLAIN (ANALYZE, BUFFERS)` prints (see explain.c), so people can paste it where
  * they would paste psql's output. Details pglens does not know stay out rather than being guessed.
  */
-export function renderTextPlan(plan: Plan): string {
+export interface TextPlanOptions {
+  /**
+   * PostgreSQL 18 prints actual rows with two decimals (`rows=10.00`). Default: when the raw JSON
+   * says it came from 18 (see `fromPostgres18`), or when some row count is fractional.
+   */
+  fractionalRows?: boolean;
+}
+
+export function renderTextPlan(plan: Plan, options: TextPlanOptions = {}): string {
   const lines: string[] = [];
-  const fractionalRows = plan.nodes.some((n) => n.actual && !Number.isInteger(n.actual.rows));
+  const fractionalRows = options.fractionalRows ?? plan.nodes.some((n) => n.actual && !Number.isInteger(n.actual.rows));
   writeNode(plan.root, 0, lines, plan.analyzed, fractionalRows);
   writeTrailer(plan, lines);
   return lines.join('\n');
@@ -40,9 +48,25 @@ function writeNode(node: PlanNode, startIndent: number, lines: string[], analyze
   for (const child of node.children) writeNode(child, indent, lines, analyzed, fractionalRows);
 }
 
+/** PostgreSQL 18 writes `"Disabled"` on every node of a JSON plan; earlier versions never do. */
+export function fromPostgres18(json: unknown): boolean {
+  let document = json;
+  if (typeof document === 'string') {
+    try {
+      document = JSON.parse(document) as unknown;
+    } catch {
+      return false;
+    }
+  }
+  if (Array.isArray(document)) document = document[0];
+  const plan = typeof document === 'object' && document !== null ? (document as Record<string, unknown>).Plan : undefined;
+  return typeof plan === 'object' && plan !== null && 'Disabled' in plan;
+}
+
 /** Detail lines in explain.c's order for the node type, then buffers, then per-worker lines. */
 function detailLines(node: PlanNode): string[] {
   const out: string[] = [];
+  if (node.disabled) out.push('Disabled: true');
   const x = node.extra;
   const add = (label: string, value: unknown) => {
     if (typeof value === 'string' && value !== '') out.push(`${label}: ${value}`);
@@ -63,9 +87,11 @@ function detailLines(node: PlanNode): string[] {
       add('Order By', x['Order By']);
       filter();
       if (node.nodeType === 'Index Only Scan' && node.actual && node.heapFetches !== undefined) out.push(`Heap Fetches: ${fixed(node.heapFetches, 0)}`);
+      indexSearches(node, out);
       break;
     case 'Bitmap Index Scan':
       add('Index Cond', node.indexCond);
+      indexSearches(node, out);
       break;
     case 'Bitmap Heap Scan':
       add('Recheck Cond', node.recheckCond);
@@ -126,17 +152,33 @@ function detailLines(node: PlanNode): string[] {
       memoize(node, out);
       break;
     case 'WindowAgg':
+      add('Window', x.Window);
       add('Run Condition', x['Run Condition']);
       filter();
+      storage(node, out);
+      break;
+    case 'Materialize':
+      storage(node, out);
       break;
     default:
       filter();
+      if (node.nodeType === 'CTE Scan' || node.nodeType === 'Table Function Scan') storage(node, out);
   }
-  if (node.disabled) out.push('Disabled: true');
   const buffers = buffersLine(node.buffers, node.extra);
   if (buffers) out.push(buffers);
   out.push(...workerLines(node));
   return out;
+}
+
+/** PostgreSQL 18: how many times the index was descended. */
+function indexSearches(node: PlanNode, out: string[]): void {
+  const searches = num(node.extra['Index Searches']);
+  if (node.actual && searches !== undefined) out.push(`Index Searches: ${fixed(searches, 0)}`);
+}
+
+/** PostgreSQL 18: where a Materialize, CTE Scan or WindowAgg kept its rows. */
+function storage(node: PlanNode, out: string[]): void {
+  if (node.actual && node.storageType && node.maxStorageKb !== undefined) out.push(`Storage: ${node.storageType}  Maximum Storage: ${fixed(node.maxStorageKb, 0)}kB`);
 }
 
 function heapBlocks(node: PlanNode, out: string[]): void {

@@ -15,7 +15,7 @@ export function renderTree(view: PlanView): string {
     '<div class="tree-head" aria-hidden="true">',
     '<span class="cell-node">Node</span>',
     `<span class="cell num self">Self ${unit}</span>`,
-    `<span class="cell bar">Share</span>`,
+    `<span class="cell bar" title="Strong: the node alone; light: with everything below it">Share</span>`,
     `<span class="cell num total">Total ${unit}</span>`,
     `<span class="cell num rows">${analyzed ? 'Rows est → actual' : 'Rows (est.)'}</span>`,
     analyzed ? '<span class="cell num loops">Loops</span><span class="cell num buffers">Buffers</span>' : '',
