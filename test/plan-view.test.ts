@@ -1,5 +1,7 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planFindings } from '../server/src/plan/findings/registry';
@@ -76,7 +78,7 @@ interface Rendered {
   renderMs: number;
 }
 
-async function render(input: PlanPageInput, options: { webview?: boolean } = {}): Promise<Rendered> {
+async function render(input: PlanPageInput, options: { webview?: boolean; state?: unknown } = {}): Promise<Rendered> {
   const page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];
@@ -90,14 +92,15 @@ async function render(input: PlanPageInput, options: { webview?: boolean } = {})
   page.on('pageerror', (error) => errors.push(error.message));
   if (options.webview) {
     // Stands in for VS Code's webview API: records what the page posts.
-    await page.addInitScript(() => {
+    await page.addInitScript((state) => {
       const posted: unknown[] = [];
-      let saved: unknown;
+      let saved: unknown = state;
       Object.assign(window, {
         __posted: posted,
+        __state: () => saved,
         acquireVsCodeApi: () => ({ postMessage: (m: unknown) => posted.push(m), getState: () => saved, setState: (s: unknown) => (saved = s) }),
       });
-    });
+    }, options.state);
     // Init scripts run for new documents; setContent writes into the current one, so make one.
     await page.goto('about:blank');
   }
@@ -274,9 +277,31 @@ describe.skipIf(!run)('plan page in Chromium', () => {
     await page.getByRole('tab', { name: 'JSON' }).click();
     expect(JSON.parse((await page.locator('#json-source').textContent()) ?? '')).toEqual(plan.json);
     for (const target of ['text-source', 'json-source', 'ddl-0', 'query-sql']) expect(await page.locator(`button[data-copy="${target}"]`).count()).toBe(1);
+    // setContent's about:blank has no async clipboard: the fallback copies the selection of a textarea.
+    await page.evaluate(() => document.addEventListener('copy', (e) => Object.assign(window, { __copied: (e.target as HTMLTextAreaElement).value })));
     await page.locator('button[data-copy="json-source"]').click();
     await expect.poll(() => page.locator('.toast').textContent()).toBe('Copied to the clipboard');
+    expect(JSON.parse(await page.evaluate(() => (window as unknown as { __copied: string }).__copied))).toEqual(plan.json);
     await page.close();
+  });
+
+  it('copies through the clipboard API when opened as a file, as the CLI’s HTML report is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pglens-plan-view-'));
+    const file = join(dir, 'plan.html');
+    writeFileSync(file, renderPlanPage(inputOf(plans.join, { suggestions: [SUGGESTION] })));
+    const fileContext = await browser.newContext();
+    await fileContext.grantPermissions(['clipboard-read', 'clipboard-write']);
+    const page = await fileContext.newPage();
+    const errors: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector('html[data-ready="true"]');
+    expect(await page.evaluate(() => document.documentElement.dataset.host)).toBe('standalone');
+    await page.locator('button[data-copy="ddl-0"]').click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(SUGGESTION.ddl);
+    expect(errors).toEqual([]);
+    await fileContext.close();
+    rmSync(dir, { recursive: true });
   });
 
   it('offers apply buttons in a webview and posts the right messages; only copy outside one', async () => {
@@ -305,6 +330,24 @@ describe.skipIf(!run)('plan page in Chromium', () => {
     const id = nodeWith(plan, 'seq-scan');
     await page.evaluate((nodeId) => window.postMessage({ type: 'selectNode', nodeId }, '*'), id);
     await expect.poll(() => page.locator(`#node-${id}`).getAttribute('aria-selected')).toBe('true');
+    await page.close();
+  });
+
+  it('keeps folds, selection and tab in the webview state and comes back to them', async () => {
+    const plan = plans.join;
+    const first = await render(inputOf(plan), { webview: true });
+    await first.page.locator('#node-2 > .row .twisty').click();
+    await first.page.locator('#node-1 > .row .op').click();
+    await first.page.getByRole('tab', { name: 'Text' }).click();
+    const state = await first.page.evaluate(() => (window as unknown as { __state(): unknown }).__state());
+    expect(state).toEqual({ collapsed: [2], selected: 1, tab: 'text' });
+    await first.page.close();
+    // The panel is shown again: a new page with the state VS Code kept.
+    const { page } = await render(inputOf(plan), { webview: true, state });
+    expect(await page.locator('#node-2').getAttribute('aria-expanded')).toBe('false');
+    expect(await page.locator('#node-1').getAttribute('aria-selected')).toBe('true');
+    expect(await page.locator('#panel-text').isVisible()).toBe(true);
+    expect(await page.locator('#panel-plan').isVisible()).toBe(false);
     await page.close();
   });
 
