@@ -114,7 +114,7 @@ async function render(input: PlanPageInput, options: { webview?: boolean; state?
 }
 
 function inputOf(plan: RealPlan, extra: Partial<PlanPageInput> = {}): PlanPageInput {
-  return { query: plan.sql, plan: plan.plan, json: plan.json, findings: plan.findings, database: `${db.name}@127.0.0.1, PostgreSQL 15`, theme: 'light', ...extra };
+  return { query: plan.sql, plan: plan.plan, json: plan.json, findings: plan.findings, database: 'shop@127.0.0.1, PostgreSQL 15', theme: 'light', ...extra };
 }
 
 /** The plan node a finding with `code` points at. */
