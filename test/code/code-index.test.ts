@@ -76,6 +76,14 @@ describe('CodeIndex', () => {
     expect(index.findingsFor('/ws/b.ts')).toHaveLength(1);
   });
 
+  it('resolves file URIs the same way as paths', () => {
+    const index = new CodeIndex();
+    index.update('file:///ws/users.ts', USERS_QUERYING);
+    index.update('file:///ws/orders.ts', ORDERS);
+    expect(index.findingsFor('file:///ws/orders.ts')).toHaveLength(1);
+    expect(index.dependentsOf('file:///ws/users.ts')).toEqual(['file:///ws/orders.ts']);
+  });
+
   it('survives import cycles', () => {
     const index = new CodeIndex();
     index.update('/ws/a.ts', `import { b } from './b';\nimport { Pool } from 'pg';\nconst pool = new Pool();\nexport async function a(n: number): Promise<unknown> { return n ? b(n - 1) : pool.query('SELECT 1'); }`);

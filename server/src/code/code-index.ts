@@ -105,11 +105,15 @@ export class CodeIndex {
     const found: Finding[] = [];
     const seen = new Set<number>();
     for (const site of summary.loopSites) {
-      if (site.exempt) continue;
-      const reach = this.resolver.reachOfSite(file, site);
+      if (site.exempt || seen.has(site.start)) continue;
+      let reach;
+      try {
+        reach = this.resolver.reachOfSite(file, site);
+      } catch {
+        continue; // an unexpected shape of code costs one finding, never the file's others
+      }
       // A loop that stops on the result of a call reaching a limited query is paging through a helper.
       if (!reach || (site.stopsOnResult && reach.shape.limited)) continue;
-      if (seen.has(site.start)) continue;
       seen.add(site.start);
       found.push(queryInLoopFinding(file, summary.lineStarts, site, reach, severity));
     }
