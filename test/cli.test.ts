@@ -35,6 +35,9 @@ interface Run {
 }
 
 function pglens(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Run {
+  // These tests are about the static checks; plans (and the sandbox the fixture's migrations would
+  // start) are tested in cli-plans.test.ts.
+  if (args[0] === 'check' && !args.includes('--db')) args = [...args, '--no-db'];
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   for (const name of ['FORCE_COLOR', 'NO_COLOR']) if (!options.env?.[name]) delete env[name];
   const run = spawnSync(process.execPath, [CLI, ...args], { cwd: options.cwd ?? FIXTURES, env, encoding: 'utf8' });
@@ -73,7 +76,8 @@ describe('pglens: help, version and usage errors', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Usage: pglens <command> \[options\]$/m);
     expect(run.stdout).toMatch(/^ {2}check \[PATH…\] +Check the SQL/m);
-    expect(run.stdout).not.toMatch(/explain|advise/);
+    expect(run.stdout).toMatch(/^ {2}explain \(--sql SQL \| FILE\[:LINE\]\) +Show the plan/m);
+    expect(run.stdout).not.toMatch(/advise/);
     expect(pglens(['-h']).stdout).toBe(run.stdout);
   });
 
@@ -219,10 +223,10 @@ describe('pglens check: exit status', () => {
     expect(pglens(['check', 'cli-workspace/broken.sql', ...config, '--fail-on=error']).status).toBe(0);
   });
 
-  it('accepts --db with a note that check does not use the database yet', () => {
+  it('plans on the database --db names; tables it lacks give no plan findings and no noise', () => {
     const run = pglens(['check', 'cli-workspace/db', '--db', 'postgres://postgres@127.0.0.1:5432/test']);
     expect(run.status).toBe(0);
-    expect(run.stderr).toContain('pglens: note: check does not use the database yet; --db is ignored.');
+    expect(run.stderr).toBe('');
   });
 });
 

@@ -12,6 +12,27 @@ export interface PglensSettings {
   maxFileBytes: number;
   /** Milliseconds of quiet after an edit before the server re-analyses a document. */
   debounceMs: number;
+  /**
+   * The database plans come from (`postgresql://…`): initializationOptions and `.pglens.json`/`--db`
+   * only. VS Code keeps it in SecretStorage, so no VS Code setting holds it.
+   */
+  databaseUrl?: string;
+  seqScan: {
+    /** Sequential scans of tables with fewer rows are not reported. */
+    minRows: number;
+  };
+  explain: {
+    /** `rollback`: EXPLAIN ANALYZE may run a write inside a transaction that is rolled back. */
+    analyzeWrites: 'never' | 'rollback';
+    /** statement_timeout for every EXPLAIN. */
+    statementTimeoutMs: number;
+  };
+  database: {
+    /** With no database configured, plan against the embedded sandbox built from the workspace's migrations. */
+    embedded: boolean;
+    /** Connections pglens opens to the database at most. */
+    maxConnections: number;
+  };
 }
 
 export const DEFAULT_SETTINGS: PglensSettings = {
@@ -19,6 +40,9 @@ export const DEFAULT_SETTINGS: PglensSettings = {
   missingLimit: { limit: 100 },
   maxFileBytes: 4 * 1024 * 1024,
   debounceMs: 250,
+  seqScan: { minRows: 10_000 },
+  explain: { analyzeWrites: 'never', statementTimeoutMs: 5_000 },
+  database: { embedded: true, maxConnections: 3 },
 };
 
 export interface SettingsProblem {
@@ -68,18 +92,54 @@ export function resolveSettings(input: unknown): { settings: PglensSettings; pro
 
   readPositiveInteger(raw, 'maxFileBytes', (v) => (settings.maxFileBytes = v), problems);
   readPositiveInteger(raw, 'debounceMs', (v) => (settings.debounceMs = v), problems, true);
+  readDatabaseSettings(raw, settings, problems);
   return { settings, problems };
+}
+
+/** `databaseUrl`, `seqScan.*`, `explain.*`, `database.*`: what the plan stage and the connection read. */
+function readDatabaseSettings(raw: Record<string, unknown>, settings: PglensSettings, problems: SettingsProblem[]): void {
+  const url = raw.databaseUrl;
+  if (typeof url === 'string') {
+    if (url.trim()) settings.databaseUrl = url.trim();
+  } else if (url !== undefined && url !== null) {
+    problems.push({ setting: 'pglens.databaseUrl', message: `must be a postgresql:// URL (got a ${Array.isArray(url) ? 'list' : typeof url})` });
+  }
+  const seqScan = section(raw, 'seqScan', problems);
+  readPositiveInteger(seqScan, 'minRows', (v) => (settings.seqScan.minRows = v), problems, true, 'seqScan.');
+  const explain = section(raw, 'explain', problems);
+  const writes = explain.analyzeWrites;
+  if (writes === 'never' || writes === 'rollback') settings.explain.analyzeWrites = writes;
+  else if (writes !== undefined) {
+    problems.push({ setting: 'pglens.explain.analyzeWrites', message: `must be "never" or "rollback" (got ${JSON.stringify(writes)})` });
+  }
+  readPositiveInteger(explain, 'statementTimeoutMs', (v) => (settings.explain.statementTimeoutMs = v), problems, false, 'explain.');
+  const database = section(raw, 'database', problems);
+  if (typeof database.embedded === 'boolean') settings.database.embedded = database.embedded;
+  else if (database.embedded !== undefined) {
+    problems.push({ setting: 'pglens.database.embedded', message: `must be true or false (got ${JSON.stringify(database.embedded)})` });
+  }
+  readPositiveInteger(database, 'maxConnections', (v) => (settings.database.maxConnections = v), problems, false, 'database.');
+}
+
+/** A nested settings object such as `explain`; anything else is reported and read as empty. */
+function section(raw: Record<string, unknown>, key: string, problems: SettingsProblem[]): Record<string, unknown> {
+  const value = raw[key];
+  if (value === undefined || value === null) return {};
+  if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  problems.push({ setting: `pglens.${key}`, message: `must be an object (got ${JSON.stringify(value)})` });
+  return {};
 }
 
 function readPositiveInteger(
   raw: Record<string, unknown>,
-  key: 'maxFileBytes' | 'debounceMs',
+  key: string,
   assign: (value: number) => void,
   problems: SettingsProblem[],
   allowZero = false,
+  prefix = '',
 ): void {
   const value = raw[key];
   if (value === undefined) return;
   if (Number.isInteger(value) && ((value as number) > 0 || (allowZero && value === 0))) assign(value as number);
-  else problems.push({ setting: `pglens.${key}`, message: `must be a ${allowZero ? 'non-negative' : 'positive'} whole number (got ${JSON.stringify(value)})` });
+  else problems.push({ setting: `pglens.${prefix}${key}`, message: `must be a ${allowZero ? 'non-negative' : 'positive'} whole number (got ${JSON.stringify(value)})` });
 }

@@ -21,6 +21,8 @@ export interface OptionSpec {
 export interface ParsedArgs {
   /** Values by long name; a switch is `true`, a repeated option keeps its last value. */
   options: Map<string, string | true>;
+  /** Every value of each option that takes one, in order: what a repeatable option (`--param`) reads. */
+  values: Map<string, string[]>;
   positionals: string[];
 }
 
@@ -29,6 +31,7 @@ export class UsageError extends Error {}
 
 export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[]): ParsedArgs {
   const options = new Map<string, string | true>();
+  const values = new Map<string, string[]>();
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -61,8 +64,9 @@ export function parseArgs(argv: readonly string[], specs: readonly OptionSpec[])
       throw new UsageError(`option '--${spec.name}' does not accept '${value}': use ${describeValue(spec)}`);
     }
     options.set(spec.name, value);
+    values.set(spec.name, [...(values.get(spec.name) ?? []), value]);
   }
-  return { options, positionals };
+  return { options, values, positionals };
 }
 
 function describeValue(spec: OptionSpec): string {

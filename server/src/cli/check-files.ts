@@ -22,6 +22,8 @@ export interface CheckOptions {
   withExcerpts: boolean;
   /** A file was not analysed (too large, binary, unreadable); `reason` is a full sentence. */
   onSkipped(file: string, reason: string): void;
+  /** A slower second stage on each analysed file (plans from a database): its findings join the file's. */
+  refine?(file: string, text: string, analysis: DocumentAnalysis): Promise<Finding[]>;
 }
 
 export interface CheckResult {
@@ -64,9 +66,10 @@ export async function checkFiles(targets: readonly CheckTarget[], options: Check
       return;
     }
     result.checked++;
-    if (analysis.findings.length === 0) return;
+    const findings = options.refine ? [...analysis.findings, ...(await options.refine(file, text, analysis))] : analysis.findings;
+    if (findings.length === 0) return;
     const lines = options.withExcerpts ? new LineIndex(text) : undefined;
-    for (const finding of analysis.findings) {
+    for (const finding of findings) {
       result.findings.push(finding);
       if (lines) result.excerpts.set(finding, excerptAt(lines, finding.range));
     }

@@ -11,17 +11,27 @@ export interface PlanReport {
   markdown: string;
 }
 
-export function reportPlan(
-  outcome: ExplainSuccess,
-  options: PlanFindingOptions & { docsUrl?: (code: string) => string | undefined } = {},
-): PlanReport | { error: string } {
+export interface ReportOptions extends PlanFindingOptions {
+  docsUrl?: (code: string) => string | undefined;
+  /** The user's view of a finding: another severity, or undefined to leave it out (the rule is off). */
+  adjust?: (finding: PlanFinding) => PlanFinding | undefined;
+}
+
+export function reportPlan(outcome: ExplainSuccess, options: ReportOptions = {}): PlanReport | { error: string } {
   const parsed = parsePlan(outcome.json);
   if (!parsed.ok) return { error: parsed.message };
-  const findings = planFindings(parsed.plan, options);
-  const notes = [
+  const all = planFindings(parsed.plan, options);
+  const adjust = options.adjust;
+  const findings = adjust ? all.flatMap((finding) => adjust(finding) ?? []) : all;
+  const notes = planNotes(outcome);
+  return { plan: parsed.plan, findings, markdown: renderPlanMarkdown(parsed.plan, { findings, notes, docsUrl: options.docsUrl }) };
+}
+
+/** What to say above a plan: why ANALYZE was not run, a generic plan, sampled parameter values. */
+export function planNotes(outcome: ExplainSuccess): string[] {
+  return [
     ...(outcome.analyzeSkipped ? [`${outcome.analyzeSkipped}.`] : []),
     ...(outcome.genericPlan ? ['Generic plan: parameters were planned without values.'] : []),
     ...outcome.notes.map((note) => `Parameter ${note}.`),
   ];
-  return { plan: parsed.plan, findings, markdown: renderPlanMarkdown(parsed.plan, { findings, notes, docsUrl: options.docsUrl }) };
 }

@@ -1,11 +1,17 @@
 import { promises as fs } from 'node:fs';
 import { resolve } from 'node:path';
-import { severityRank, type Severity } from '../../finding';
+import type { DocumentAnalysis } from '../../analyze';
+import type { PglensSettings } from '../../config';
+import { severityRank, type Finding, type Severity } from '../../finding';
 import { loadParser } from '../../sql/parse';
 import { listSourceFiles, PathNotFoundError } from '../../workspace/files';
+import { runPlanStage } from '../../analysis/plan-stage';
+import { describeState } from '../../db/connection';
+import type { PlanDatabase } from '../../db/plan-database';
+import { layeredCatalog } from '../../schema/layered-catalog';
 import { parseArgs, UsageError, type OptionSpec } from '../args';
 import { CatalogsByRoot } from '../catalogs';
-import { checkFiles, type CheckTarget } from '../check-files';
+import { checkFiles, type CheckResult, type CheckTarget } from '../check-files';
 import type { CliCommand } from '../command';
 import { ConfigError, loadCliSettings, type CliSettings } from '../config-file';
 import { colorEnabled, palette } from '../format/color';
@@ -15,6 +21,7 @@ import { formatSarif } from '../format/sarif';
 import { formatText } from '../format/text';
 import { HELP_OPTION } from '../help';
 import { ExitCode, type CliIo } from '../io';
+import { openCliDatabase, type CliDatabase } from '../plan-database';
 import { PRODUCT_NAME } from '../product';
 import { compareFindings } from '../sort-findings';
 
@@ -28,7 +35,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { name: 'format', value: { placeholder: 'FORMAT', choices: OUTPUT_FORMATS }, description: 'text (default) for people, json for scripts, sarif for code scanning.' },
   { name: 'fail-on', value: { placeholder: 'SEVERITY', choices: FAIL_ON }, description: 'Exit 1 when a finding is at least this severe: error, warning (default), information, or never.' },
   { name: 'config', value: { placeholder: 'FILE' }, description: 'Read settings from FILE instead of .pglens.json in the workspace root.' },
-  { name: 'db', value: { placeholder: 'URL' }, description: 'PostgreSQL connection URL; check does not use a database yet.' },
+  { name: 'db', value: { placeholder: 'URL' }, description: 'Plan the queries on this PostgreSQL database (postgresql://…) and add plan findings such as seq-scan.' },
+  { name: 'no-db', description: 'Static checks only: plan no query on any database.' },
 ];
 
 export const checkCommand: CliCommand = {
@@ -41,7 +49,13 @@ export const checkCommand: CliCommand = {
     'TypeScript/JavaScript files, honouring .gitignore and skipping node_modules. Settings come from',
     '.pglens.json in the first folder given (else the current folder).',
     '',
-    'Exit status: 0 no finding reaches --fail-on, 1 some finding does, 2 bad arguments or settings.',
+    'Plan findings (seq-scan, row-misestimate, disk-spill) come from a database: --db, else databaseUrl',
+    'in .pglens.json, DATABASE_URL in .env or the environment, the PG* variables, else the embedded',
+    'sandbox built from the workspace\'s migrations (with the rows .pglens.json declares). Queries are',
+    'only planned (EXPLAIN without ANALYZE), in read-only transactions.',
+    '',
+    'Exit status: 0 no finding reaches --fail-on, 1 some finding does, 2 bad arguments or settings, or',
+    'a database that cannot be used.',
   ].join('\n'),
   run: runCheck,
 };
@@ -75,7 +89,7 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   }
   const notice = (text: string) => io.stderr.write(`${PRODUCT_NAME}: ${text}\n`);
   for (const warning of loaded.warnings) notice(`warning: ${warning}`);
-  if (options.has('db')) notice('note: check does not use the database yet; --db is ignored.');
+  if (options.has('db') && options.has('no-db')) throw new UsageError("options '--db' and '--no-db' contradict each other; give one");
 
   await loadParser();
   const catalogs = new CatalogsByRoot(workspaceRoot, (root, message) =>
@@ -90,12 +104,38 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     return ExitCode.usage;
   }
 
-  const result = await checkFiles(targets, {
-    settings: loaded.settings,
-    concurrency: CONCURRENCY,
-    withExcerpts: format === 'text',
-    onSkipped: (file, reason) => notice(`${file}: ${reason}`),
-  });
+  const opened: CliDatabase = options.has('no-db')
+    ? { kind: 'none' }
+    : await openCliDatabase({ url: stringOption(options, 'db'), settings: loaded.settings, workspaceRoot, io });
+  if (opened.kind === 'failed') {
+    io.stderr.write(`${WHO}: ${opened.message}\nRun with --no-db to check without plans.\n`);
+    return ExitCode.usage;
+  }
+  const database = opened.kind === 'database' ? opened.database : undefined;
+  let result: CheckResult;
+  let lost: string | undefined;
+  try {
+    const plans = database ? await planStage(database, loaded.settings) : undefined;
+    // A server's catalog knows the real keys and indexes; the sandbox's knows nothing the DDL does not.
+    if (plans?.catalog && database?.kind === 'server') {
+      const catalog = plans.catalog;
+      targets = targets.map((target) => ({ ...target, catalog: layeredCatalog(catalog, target.catalog) }));
+    }
+    result = await checkFiles(targets, {
+      settings: loaded.settings,
+      concurrency: CONCURRENCY,
+      withExcerpts: format === 'text',
+      onSkipped: (file, reason) => notice(`${file}: ${reason}`),
+      refine: plans?.refine,
+    });
+    lost = plans?.lost();
+  } finally {
+    await database?.dispose();
+  }
+  if (lost) {
+    io.stderr.write(`${WHO}: the database stopped answering, so plan findings are incomplete (${lost}).\nRun again when it is back, or with --no-db.\n`);
+    return ExitCode.usage;
+  }
   result.findings.sort(compareFindings);
   const report: CheckReport = result;
   io.stdout.write(render(format, report, io));
@@ -103,6 +143,19 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   if (failOn === 'never') return ExitCode.ok;
   const threshold = severityRank(failOn);
   return report.findings.some((finding) => severityRank(finding.severity) <= threshold) ? ExitCode.findings : ExitCode.ok;
+}
+
+/** The plan stage for each checked file; once the database is lost, the remaining files go unplanned. */
+async function planStage(database: PlanDatabase, settings: PglensSettings) {
+  const catalog = await database.catalog();
+  let lost: string | undefined;
+  const refine = async (_file: string, text: string, analysis: DocumentAnalysis): Promise<Finding[]> => {
+    if (lost) return [];
+    const stage = await runPlanStage(analysis, text, { explain: database.explain, settings, catalog });
+    if (stage.stopped === 'connection') lost ??= describeState(database.state);
+    return stage.findings;
+  };
+  return { catalog, refine, lost: () => lost };
 }
 
 /** Sockets, pipes and devices are refused: reading one could block forever. */

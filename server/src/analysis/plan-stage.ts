@@ -1,0 +1,148 @@
+import { effectiveSeverity, type AnalyzedStatement, type DocumentAnalysis } from '../analyze';
+import type { PglensSettings } from '../config';
+import type { ExplainOptions, ExplainOutcome } from '../db/explain';
+import type { Finding } from '../finding';
+import { PLAN_RULES } from '../plan/findings/registry';
+import { reportPlan, type PlanReport } from '../plan/report';
+import type { Catalog } from '../schema/catalog';
+import { applySuppressions, findSuppressions } from '../suppress';
+import { LineIndex } from '../text/line-index';
+import { explainable, type ExplainableStatement } from './explainable';
+import { adjustPlanFinding, placePlanFinding } from './plan-placement';
+
+/**
+ * The plan stage: runs after the static analysis (which stays synchronous and knows no database),
+ * explains each statement EXPLAIN can run, and turns plan findings into Findings on the source.
+ * A failed EXPLAIN (a table the database lacks, a timeout) yields no finding: the hover says why. A
+ * lost connection or a cancellation stops the stage; the caller's connection reports the former.
+ */
+export type Explain = (sql: string, options: ExplainOptions) => Promise<ExplainOutcome>;
+
+export interface PlanContext {
+  explain: Explain;
+  settings: PglensSettings;
+  /** Row estimates for the plan rules (the database's catalog); a filtered scan's size comes from here. */
+  catalog?: Catalog;
+  docsUrl?: (code: string) => string | undefined;
+}
+
+export interface StatementPlan {
+  statement: AnalyzedStatement;
+  /** The SQL sent to EXPLAIN. */
+  sql: string;
+  outcome: ExplainOutcome;
+  /** The plan read, with the findings the user's settings keep; absent when there is no plan. */
+  report?: PlanReport;
+  /** Those findings placed on the document (suppression comments not yet applied). */
+  findings: Finding[];
+  /** Why there is no plan, as one sentence with what to do; absent when there is one. */
+  problem?: string;
+}
+
+export interface PlanStageResult {
+  /** Plan findings on the document, suppression comments applied. */
+  findings: Finding[];
+  plans: StatementPlan[];
+  /** Set when the stage stopped before every statement was planned. */
+  stopped?: 'cancelled' | 'connection';
+}
+
+/** More statements than this in one document are left unplanned (a dump, a seed file). */
+export const MAX_PLANNED_STATEMENTS = 300;
+
+export interface StatementPlanOptions {
+  analyze?: boolean;
+  params?: readonly unknown[];
+  signal?: AbortSignal;
+}
+
+/** Explains one analysed statement the user pointed at; undefined when EXPLAIN cannot run it. */
+export async function planStatement(
+  file: string,
+  lines: LineIndex,
+  statement: AnalyzedStatement,
+  context: PlanContext,
+  options: StatementPlanOptions = {},
+): Promise<StatementPlan | undefined> {
+  const target = explainable(statement, false);
+  return target ? planTarget(file, lines, target, context, options) : undefined;
+}
+
+export async function runPlanStage(
+  analysis: DocumentAnalysis,
+  text: string,
+  context: PlanContext & { signal?: AbortSignal; concurrency?: number },
+): Promise<PlanStageResult> {
+  const result: PlanStageResult = { findings: [], plans: [] };
+  if (analysis.skipped || !planRulesOn(context.settings)) return result;
+  const targets = analysis.statements.flatMap((statement) => explainable(statement) ?? []).slice(0, MAX_PLANNED_STATEMENTS);
+  const lines = new LineIndex(text);
+  const anchors = new WeakMap<Finding, number[]>();
+  let next = 0;
+  const worker = async () => {
+    while (next < targets.length && !result.stopped) {
+      const target = targets[next++];
+      if (context.signal?.aborted) {
+        result.stopped = 'cancelled';
+        return;
+      }
+      const plan = await planTarget(analysis.file, lines, target, context, { signal: context.signal });
+      if (!plan.outcome.ok && (plan.outcome.reason === 'cancelled' || plan.outcome.reason === 'connection')) {
+        result.stopped ??= plan.outcome.reason === 'cancelled' ? 'cancelled' : 'connection';
+        return;
+      }
+      result.plans.push(plan);
+      const statementLines = [
+        lines.positionAt(target.statement.region.map.documentSpan.start).line,
+        lines.positionAt(target.statement.docStart).line,
+      ];
+      for (const finding of plan.findings) anchors.set(finding, statementLines);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, context.concurrency ?? 1) }, worker));
+  // Workers finish out of order; keep the document's order.
+  result.plans.sort((a, b) => a.statement.docStart - b.statement.docStart);
+  const findings = result.plans.flatMap((plan) => plan.findings);
+  result.findings = applySuppressions(findings, findSuppressions(text, lines), (finding) => anchors.get(finding) ?? []);
+  return result;
+}
+
+/** False when the user turned every plan rule off: no plan needs to be read for diagnostics. */
+export function planRulesOn(settings: PglensSettings): boolean {
+  return PLAN_RULES.some((rule) => effectiveSeverity(rule.code, rule.severity, settings) !== undefined);
+}
+
+async function planTarget(
+  file: string,
+  lines: LineIndex,
+  target: ExplainableStatement,
+  context: PlanContext,
+  options: StatementPlanOptions,
+): Promise<StatementPlan> {
+  const { settings } = context;
+  const outcome = await context.explain(target.sql, {
+    analyze: options.analyze ?? false,
+    params: options.params,
+    analyzeWrites: settings.explain.analyzeWrites,
+    statementTimeoutMs: settings.explain.statementTimeoutMs,
+    signal: options.signal,
+  });
+  const plan: StatementPlan = { statement: target.statement, sql: target.sql, outcome, findings: [] };
+  if (!outcome.ok) {
+    plan.problem = outcome.message;
+    return plan;
+  }
+  const report = reportPlan(outcome, {
+    seqScanMinRows: settings.seqScan.minRows,
+    catalog: context.catalog,
+    docsUrl: context.docsUrl,
+    adjust: (finding) => adjustPlanFinding(finding, settings),
+  });
+  if ('error' in report) {
+    plan.problem = `pglens could not read the plan PostgreSQL returned (${report.error}); please report this with the query.`;
+    return plan;
+  }
+  plan.report = report;
+  plan.findings = report.findings.map((finding) => placePlanFinding(file, lines, target, finding));
+  return plan;
+}
