@@ -5,7 +5,8 @@ import type { SqlRegion } from './extract/region';
 import type { Finding, Fix, Severity } from './finding';
 import type { Catalog } from './schema/catalog';
 import { parseSql, type ParsedStatement } from './sql/parse';
-import { STATEMENT_RULES, sqlSyntax } from './sql/rules/registry';
+import { sqlSyntax } from './sql/rules/registry';
+import { runStatementRules } from './sql/rules/run-rules';
 import type { SqlFix, SqlReport } from './sql/rules/rule';
 import { applySuppressions, findSuppressions } from './suppress';
 import { LineIndex } from './text/line-index';
@@ -78,20 +79,16 @@ export function analyzeDocument(
       const docSpan = region.map.toDocumentRange(statement.start, statement.end);
       statements.push({ region, statement, kind: nodeKind(statement.stmt), docStart: docSpan.start, docEnd: docSpan.end });
       anchorLines = [regionLine, lines.positionAt(docSpan.start).line];
-      for (const rule of STATEMENT_RULES) {
-        if (effectiveSeverity(rule.code, rule.severity, options.settings) === undefined) continue;
-        try {
-          rule.check({
-            statement,
-            region,
-            offsetOf: parsed.offsetOf,
-            catalog: options.catalog,
-            settings: options.settings,
-            report: (report) => emit(rule.code, rule.severity, report),
-          });
-        } catch (error) {
-          ruleErrors.push({ code: rule.code, error });
-        }
+      const outcomes = runStatementRules({
+        statement,
+        region,
+        offsetOf: parsed.offsetOf,
+        catalog: options.catalog,
+        settings: options.settings,
+      });
+      for (const outcome of outcomes) {
+        if ('error' in outcome) ruleErrors.push(outcome);
+        else emit(outcome.code, outcome.severity, outcome.report);
       }
     }
   }

@@ -41,6 +41,9 @@ export interface SqlRuleContext {
 /**
  * A rule that checks one parsed SQL statement. One rule per file under `sql/rules/`, listed in
  * `registry.ts`, documented in `docs/rules/<code>.md`.
+ *
+ * Contract: what a rule reports depends only on the region's SQL text, the catalog and the settings —
+ * never on the document around it — because results are memoised on those (see run-rules.ts).
  */
 export interface SqlRule {
   /** Stable kebab-case id users put in settings and suppression comments. */
