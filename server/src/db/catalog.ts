@@ -36,6 +36,8 @@ export interface ColumnStatistics {
   mostCommonFrequencies: number[];
   /** Physical order vs. value order, −1…1; near ±1 makes range scans cheap. */
   correlation?: number;
+  /** pg_stats.avg_width: average stored width in bytes, for index size estimates and INCLUDE choices. */
+  averageWidth?: number;
 }
 
 const KINDS: Record<string, DatabaseTableInfo['kind']> = {
@@ -70,7 +72,7 @@ ORDER BY n.nspname, c.relname`;
 const STATISTICS = `
 SELECT attname AS column, null_frac::float8 AS null_frac, n_distinct::float8 AS n_distinct,
        array_to_json(most_common_vals::text::text[]) AS values, array_to_json(most_common_freqs) AS freqs,
-       correlation::float8 AS correlation
+       correlation::float8 AS correlation, avg_width AS avg_width
 FROM pg_stats WHERE schemaname = $1 AND tablename = $2
 ORDER BY inherited`;
 
@@ -93,6 +95,7 @@ interface StatisticsRow {
   values: string[] | null;
   freqs: number[] | null;
   correlation: number | null;
+  avg_width: number | null;
 }
 
 export class DatabaseCatalog implements Catalog {
@@ -250,6 +253,7 @@ function toStatistics(rows: StatisticsRow[], rowEstimate: number | undefined): M
     if (row.n_distinct >= 0) stats.distinctEstimate = row.n_distinct;
     else if (rowEstimate !== undefined) stats.distinctEstimate = Math.round(-row.n_distinct * rowEstimate);
     if (row.correlation !== null) stats.correlation = row.correlation;
+    if (row.avg_width !== null) stats.averageWidth = row.avg_width;
     byColumn.set(row.column, stats);
   }
   return byColumn;
