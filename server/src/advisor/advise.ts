@@ -80,6 +80,13 @@ export async function adviseQuery(database: Database, sql: string, options: Advi
   const values = options.params && options.params.length >= facts.parameterCount ? [...options.params] : undefined;
   if (facts.parameterCount > 0 && !values) notes.push('Generic plan: parameters were planned without values; pass values for a plan that fits them.');
   const text = sql.slice(statement.start, statement.end);
+  let versionNum: number;
+  try {
+    // Read before holding a connection: with a pool of one, a query from inside the session would wait forever.
+    versionNum = await database.serverVersionNum();
+  } catch (error) {
+    return failure('database', `The database could not be read (${message(error)}); check the connection and try again.`);
+  }
   if (options.signal?.aborted) return cancelled();
 
   return new Promise<AdviceOutcome>((resolve) => {
@@ -92,7 +99,6 @@ export async function adviseQuery(database: Database, sql: string, options: Advi
     database
       .withSession(async (held) => {
         session = held;
-        const versionNum = await database.serverVersionNum();
         const planner = new Planner(held, versionNum, { text, parameterCount: facts.parameterCount, values });
         const schema = options.method === 'transaction' ? undefined : await findHypopg(held, settings, notes);
         const verifier: Verifier = schema ? new HypopgVerifier(held, planner, schema, settings) : new TransactionVerifier(held, planner, settings);
@@ -144,9 +150,11 @@ async function verify(verifier: Verifier, all: Candidate[], settings: AdvisorSet
   const baseline = await verifier.plan();
   const costBefore = baseline.totalCost;
   check();
-  // Tables an existing index already serves need no new key index; INCLUDE variants may still help.
+  // A table an existing index already serves gets no new index (an INCLUDE variant would save a few
+  // heap fetches at the price of a second index on the same keys).
   const served = new Set(servedTables(await verifier.planWithoutSeqScans(), [...new Set(all.map((c) => c.use))]).map((s) => s.use));
-  const candidates = all.filter((c) => !served.has(c.use) || c.index.include.length > 0);
+  const candidates = all.filter((c) => !served.has(c.use));
+  if (candidates.length === 0) return { suggestions: [], unverified: [], costBefore };
 
   const suggestions: IndexSuggestion[] = [];
   const unverified = new Map<string, UnverifiedCandidate>();

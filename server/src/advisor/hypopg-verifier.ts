@@ -75,7 +75,7 @@ export class HypopgVerifier implements Verifier {
       return { ok: true, plan, indexes: names.map((name, i) => ({ name, sizeBytes: Number(sizes[i]?.size ?? 0) })) };
     } catch (error) {
       await this.session.control(['ROLLBACK TO SAVEPOINT pglens_trial', 'RELEASE SAVEPOINT pglens_trial']).catch(() => undefined);
-      return { ok: false, reason: `hypopg could not plan with it: ${trialFailure(error, this.settings)}` };
+      return { ok: false, reason: `hypopg could not try it: ${trialFailure(error, this.settings)}` };
     } finally {
       for (const oid of created) await this.session.query(`SELECT ${this.fn('hypopg_drop_index')}($1)`, [oid]).catch(() => undefined);
     }

@@ -46,6 +46,6 @@ export function trialFailure(error: unknown, context: { lockTimeoutMs: number; s
     case '25006':
       return 'the database is read-only (a standby?), so no index can be built there to test it; install hypopg on the primary or use a writable copy';
     default:
-      return `PostgreSQL refused it: ${message}`;
+      return message;
   }
 }
