@@ -13,6 +13,9 @@ import { clientOptions } from './client-options';
 import { UnsupportedByServer } from './server-errors';
 import type { ServerState } from './status/status-presentation';
 
+/** How long a stopping server may take to answer shutdown before the client kills it. */
+const STOP_TIMEOUT_MS = 5_000;
+
 /**
  * The bundled pglens language server (dist/server.js) over Node IPC, and the custom protocol on top of
  * it: database status in, server commands and plan requests out.
@@ -64,13 +67,21 @@ export class LanguageServer {
     return this.client.start();
   }
 
+  /**
+   * Stops and starts the server. A server too busy to answer shutdown in time (building the sandbox,
+   * say) is killed by the client a moment later; the new one starts regardless.
+   */
   async restart(): Promise<void> {
-    if (this.client.needsStop()) await this.client.stop();
+    try {
+      await this.stop();
+    } catch (error) {
+      this.client.warn('pglens: the language server did not stop in time; it is being killed', error instanceof Error ? error.message : String(error));
+    }
     await this.client.start();
   }
 
   stop(): Promise<void> {
-    return this.client.needsStop() ? this.client.stop() : Promise.resolve();
+    return this.client.needsStop() ? this.client.stop(STOP_TIMEOUT_MS) : Promise.resolve();
   }
 
   /** Whether the running server advertised `command` in its initialize result. */

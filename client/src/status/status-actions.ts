@@ -18,6 +18,6 @@ export async function showStatusActions(server: LanguageServer, secret: Database
     { label: '$(output) Show Output', detail: 'The pglens log: connections, errors, the protocol when traced.', command: COMMANDS.showOutput },
     { label: '$(debug-restart) Restart Server', detail: 'Start the pglens language server again.', command: COMMANDS.restartServer },
   );
-  const picked = await window.showQuickPick(actions, { title: presentStatus(server.state, server.status).tooltip.split('\n')[0], placeHolder: 'pglens' });
+  const picked = await window.showQuickPick(actions, { title: presentStatus(server.state, server.status).tooltip.split('\n')[0], placeHolder: 'Choose a pglens action' });
   if (picked) await commands.executeCommand(picked.command);
 }

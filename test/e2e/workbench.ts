@@ -1,0 +1,120 @@
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+/** Debian's Chromium; CHROMIUM_PATH overrides. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/**
+ * The VS Code workbench in a browser page, driven the way a user drives it: keyboard shortcuts, the
+ * quick input, the mouse. Selectors are VS Code's own DOM classes (stable across 1.9x releases).
+ */
+export class Workbench {
+  constructor(readonly page: Page) {}
+
+  static async open(browser: Browser, url: string): Promise<Workbench> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    // The explorer shows the folder once the remote file system answers.
+    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: 60_000 });
+    return new Workbench(page);
+  }
+
+  /** Quick Open (Ctrl+P): types `name`, waits for it among the results, opens it. */
+  async openFile(name: string, folder: string): Promise<Locator> {
+    await this.page.keyboard.press('Control+P');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(name);
+    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: folder }).filter({ hasText: name }).first();
+    await row.waitFor();
+    await row.click();
+    const tab = this.page.locator('.tabs-container .tab.active', { hasText: name });
+    await tab.waitFor();
+    const editor = this.page.locator('.editor-instance .monaco-editor').first();
+    await editor.locator('.view-lines').waitFor();
+    return editor;
+  }
+
+  /** The command palette (F1): runs the command whose label is exactly `label`. */
+  async runCommand(label: string): Promise<void> {
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`>${label}`);
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ has: this.page.locator('.label-name', { hasText: label }) });
+    await row.first().waitFor();
+    await row.first().click();
+  }
+
+  /** Go to Line (Ctrl+G), 1-based as the status bar shows it. */
+  async goTo(line: number, column: number): Promise<void> {
+    // Into the editor first: with the focus in a panel (Output is an editor too) Ctrl+G would go there.
+    await this.page.keyboard.press('Control+1');
+    await this.page.keyboard.press('Control+G');
+    const input = this.page.locator('.quick-input-widget input');
+    await input.waitFor();
+    await input.fill(`:${line}:${column}`);
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    await this.page.locator('.statusbar-item', { hasText: `Ln ${line}, Col ${column}` }).waitFor();
+  }
+
+  /** The Problems panel (Ctrl+Shift+M), opened if it is not. */
+  async problems(): Promise<Locator> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await panel.waitFor();
+    return panel;
+  }
+
+  /** A line of the editor holding `text`. */
+  line(text: string): Locator {
+    return this.page.locator('.editor-instance .view-lines .view-line', { hasText: text }).first();
+  }
+
+  /** The hover widget's content once it shows `text`. */
+  async hover(target: Locator, text: string): Promise<Locator> {
+    await target.hover();
+    const hover = this.page.locator('.monaco-hover:visible', { hasText: text }).first();
+    await hover.waitFor();
+    return hover;
+  }
+
+  /** Ctrl+. at the cursor, then the quick fix titled `title`, chosen with the arrow keys and Enter. */
+  async quickFix(title: string): Promise<void> {
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    // Right after the cursor moves VS Code may still be collecting actions; ask again if the list lacks it.
+    for (let attempt = 1; ; attempt++) {
+      await this.page.keyboard.press('Control+.');
+      try {
+        await rows.filter({ hasText: title }).first().waitFor({ timeout: 5_000 });
+        break;
+      } catch (error) {
+        if (attempt === 3) throw error;
+        await this.page.keyboard.press('Escape');
+      }
+    }
+    const count = await rows.count();
+    for (let i = 0; i <= count; i++) {
+      if ((await rows.and(this.page.locator('.focused')).getAttribute('aria-label')) === title) {
+        await this.page.keyboard.press('Enter');
+        await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+        return;
+      }
+      await this.page.keyboard.press('ArrowDown');
+    }
+    throw new Error(`the quick fix "${title}" could not be selected`);
+  }
+
+  /** A status bar item by the id its extension gave it (VS Code prefixes the extension's id). */
+  statusItem(id: string): Locator {
+    return this.page.locator(`.statusbar-item[id$="${id}"]`).first();
+  }
+}
