@@ -96,8 +96,9 @@ describe('variants', () => {
     expect(candidates("SELECT id FROM orders WHERE (total * 2) > 10")).toContain('CREATE INDEX ON orders ((total * 2))');
   });
 
-  it('skips what an existing index already is', () => {
-    expect(candidates('SELECT id FROM orders WHERE customer_id = $1')).toEqual(['CREATE INDEX ON orders (customer_id) INCLUDE (id)']);
+  it('skips what an existing index already is, and covering variants of lookups of a few rows', () => {
+    expect(candidates('SELECT id FROM orders WHERE customer_id = $1')).toEqual([]);
+    expect(candidates('SELECT id FROM orders WHERE customer_id = $1 AND created_at > $2').sort()).toEqual(['CREATE INDEX ON orders (created_at)', 'CREATE INDEX ON orders (customer_id, created_at)']);
   });
 
   it('keeps the single-column strategy to one plain column per index', () => {

@@ -28,6 +28,11 @@ const MAX_EQUALITY_KEYS = 3;
 /** Most INCLUDE columns, and the widest (average bytes) a column may be to be included. */
 const MAX_INCLUDE = 4;
 const MAX_INCLUDE_WIDTH = 16;
+/**
+ * Fewest rows an index must be expected to find before a covering variant is proposed: a lookup of a
+ * handful of rows visits a handful of heap pages, which is not worth a second, wider copy of the keys.
+ */
+const COVERING_MIN_ROWS = 100;
 const NARROW_TYPES = /^(smallint|integer|bigint|int[248]?|real|double precision|float[48]?|boolean|bool|date|time(stamp)?( \(\d\))?( with(out)? time zone)?|timestamptz|uuid|money|oid|numeric\(\d,\s*\d+\)|numeric\(1\d,\s*\d+\))$/;
 
 export function candidatesFor(use: TableUse, options: CandidateOptions = {}): IndexDefinition[] {
@@ -57,14 +62,21 @@ export function candidatesFor(use: TableUse, options: CandidateOptions = {}): In
   for (const key of equalityKeys) out.push(make([key]));
   for (let n = 2; n <= leading.length; n++) out.push(make(leading.slice(0, n)));
   // The fullest indexes: all equality keys, then one range key or the ORDER BY keys after them.
-  const fullest: IndexDefinition[] = leading.length ? [make(leading)] : [];
+  const fullest: IndexDefinition[] = leading.length && rangeKeys.length === 0 ? [make(leading)] : [];
+  if (leading.length && rangeKeys.length) {
+    out.push(make(leading));
+    // A range alone: the smaller index when the equality keys barely narrow the rows.
+    for (const range of rangeKeys) out.push(make([range]));
+  }
   for (const range of rangeKeys) fullest.push(make([...without(leading, [range]), range]));
   const orderKeys = orderAfter(use, leading);
   if (orderKeys) fullest.push(make([...leading, ...orderKeys]));
   out.push(...fullest);
 
-  // Covering variants of those, when the rest of what the query reads is narrow.
+  // Covering variants of those, when the rest of what the query reads is narrow and the index finds
+  // enough rows for the heap visits an index-only scan saves to matter.
   for (const index of fullest) {
+    if (matchedRows(index, use, selectivity, statistics) < COVERING_MIN_ROWS) continue;
     const include = includeFor(use, index, statistics);
     if (include) out.push({ ...index, include });
   }
@@ -79,7 +91,7 @@ export function candidatesFor(use: TableUse, options: CandidateOptions = {}): In
     out.push(partial);
     // A column read only by the predicate the index's WHERE implies need not be stored for an index-only scan.
     const impliedOnly = predicate.key.columns.filter((column) => (use.references.get(column) ?? 0) <= 1);
-    const include = includeFor(use, partial, statistics, impliedOnly);
+    const include = matchedRows(partial, use, selectivity, statistics) >= COVERING_MIN_ROWS ? includeFor(use, partial, statistics, impliedOnly) : undefined;
     if (include) out.push({ ...partial, include });
   }
   return unique(out, use.table.indexes);
@@ -113,6 +125,19 @@ function orderAfter(use: TableUse, leading: IndexKey[]): IndexKey[] | undefined 
     });
   }
   return keys;
+}
+
+/** Rows the index's equality keys (and partial predicate) are expected to match; a range keeps a third. */
+function matchedRows(index: IndexDefinition, use: TableUse, selectivity: (predicate: TablePredicate) => number, statistics: ReadonlyMap<string, ColumnStatistics>): number {
+  let share = 1;
+  for (const key of index.keys) {
+    const predicate = use.predicates.find((p) => p.key.sql === key.sql);
+    if (predicate) share *= selectivity(predicate);
+    else if (use.joins.some((join) => join.sql === key.sql)) share *= keySelectivity(key, statistics, use.table.rowEstimate);
+  }
+  const partial = use.predicates.find((p) => p.partialSql !== undefined && p.partialSql === index.where);
+  if (partial) share *= selectivity(partial);
+  return share * (use.table.rowEstimate ?? 1_000_000);
 }
 
 /** INCLUDE columns that make an index-only scan possible, when there are a few narrow ones. */

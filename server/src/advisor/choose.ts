@@ -5,11 +5,6 @@ import type { IndexDefinition } from './index-definition';
  * `minCostReduction`, the smallest one whose cost is within 10% of the best. A slightly slower index
  * that is a fraction of the size is the better trade: it is cheaper to build, to keep in memory and to
  * update on every write.
- *
- * "Within 10%" alone misleads once a good index brings the cost near zero: 55 against 4 is 13× but
- * both are a handful of page reads next to a 16,000-unit scan, and the 4 usually belongs to a covering
- * index larger than the table. So a candidate also counts as near the best when it is within 1% of
- * the original cost of it.
  */
 export interface Measured {
   index: IndexDefinition;
@@ -21,13 +16,12 @@ export interface Measured {
 }
 
 export const NEAR_BEST = 1.1;
-export const NEGLIGIBLE_SHARE = 0.01;
 
 export function chooseIndex(costBefore: number, measured: readonly Measured[], minCostReduction: number): Measured | undefined {
   const helpful = measured.filter((m) => m.used && m.cost <= costBefore * (1 - minCostReduction));
   if (helpful.length === 0) return undefined;
   const best = Math.min(...helpful.map((m) => m.cost));
-  const near = helpful.filter((m) => m.cost <= best * NEAR_BEST || m.cost - best <= costBefore * NEGLIGIBLE_SHARE);
+  const near = helpful.filter((m) => m.cost <= best * NEAR_BEST);
   const width = (m: Measured) => m.index.keys.length + m.index.include.length;
   return [...near].sort((a, b) => a.sizeBytes - b.sizeBytes || width(a) - width(b) || a.cost - b.cost)[0];
 }
