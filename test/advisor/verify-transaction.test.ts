@@ -68,7 +68,7 @@ describe('verification by a rolled-back build', () => {
     expect(refused.unverified[0].reason).toMatch(/^orders is [\d.]+ MB, more than advisor\.maxTableBytesForRealIndex \(64\.0 MB\), so the index was not built/);
     const allowed = await advise(query, { settings: { maxTableBytesForRealIndex: 1024 ** 3 } });
     expect(allowed.suggestions.map((s) => s.ddl)).toEqual([
-      "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_pending_idx ON orders (created_at) WHERE status = 'pending'",
+      "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_pending_idx ON orders (created_at) INCLUDE (id, total) WHERE status = 'pending'",
     ]);
   });
 
