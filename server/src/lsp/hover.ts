@@ -2,6 +2,7 @@ import { MarkupKind, type CancellationToken, type Hover, type Position } from 'v
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzedStatement, DocumentAnalysis } from '../analyze';
 import type { Finding, Severity } from '../finding';
+import { PLAN_RULES } from '../plan/findings/registry';
 import type { Logger } from './log';
 import { codeSpan, escapeMarkdown } from './markdown';
 import { ruleDocsHref } from './rule-docs';
@@ -22,12 +23,16 @@ export type HoverSection = (context: HoverContext) => string | undefined | Promi
 
 export const summarySection: HoverSection = ({ statement }) => statementSummary(statement);
 
+/** Plan findings are listed with the plan they come from (the plan section), not twice. */
+const PLAN_CODES = new Set(PLAN_RULES.map((rule) => rule.code));
+
 export const findingsSection: HoverSection = ({ findings }) => {
-  if (findings.length === 0) return undefined;
-  return ['**Findings**', ...findings.map(findingLine)].join('\n');
+  const shown = findings.filter((finding) => !PLAN_CODES.has(finding.code));
+  if (shown.length === 0) return undefined;
+  return ['**Findings**', ...shown.map(findingLine)].join('\n');
 };
 
-/** The hover's sections in order; later sections (the query plan) are appended here. */
+/** The hover's sections in order; the server appends the query plan's (plan-hover.ts). */
 export const HOVER_SECTIONS: HoverSection[] = [summarySection, findingsSection];
 
 /**

@@ -16,7 +16,13 @@ export interface SchedulerOptions {
   documents: { get(uri: string): TextDocument | undefined; keys(): string[] };
   /** Analyses a document; may be async (a database round trip) and should stop early when cancelled. */
   analyze(document: TextDocument, token: CancellationToken): Promise<DocumentAnalysis>;
-  /** Called once per completed analysis that is still current; never for a superseded version. */
+  /**
+   * A slower second stage (plans from the database), started once the first result is published.
+   * Resolves with the fuller analysis, or undefined when it has nothing to add; its result is
+   * published in turn while it is still current. A newer run cancels it.
+   */
+  refine?(document: TextDocument, analysis: DocumentAnalysis, token: CancellationToken): Promise<DocumentAnalysis | undefined>;
+  /** Called once per completed analysis (and once more per refinement) that is still current; never for a superseded version. */
   publish(document: TextDocument, result: AnalysisResult): void;
   debounceMs(): number;
   log: Logger;
@@ -27,6 +33,8 @@ interface DocumentState {
   /** The version a run was last requested for, so a change event repeating an open is not run twice. */
   requested?: number;
   running?: { version: number; source: CancellationTokenSource; promise: Promise<AnalysisResult | undefined> };
+  /** The refinement of `result` in progress; it shares the run's cancellation. */
+  refining?: { source: CancellationTokenSource; promise: Promise<void> };
   result?: AnalysisResult;
 }
 
@@ -94,7 +102,13 @@ export class AnalysisScheduler {
     if (!state) return;
     clearTimeout(state.timer);
     state.running?.source.cancel();
+    state.refining?.source.cancel();
     this.states.delete(uri);
+  }
+
+  /** Resolves when the document's refinement in progress (if any) is done; for tests and benchmarks. */
+  async settled(uri: string): Promise<void> {
+    await this.states.get(uri)?.refining?.promise;
   }
 
   dispose(): void {
@@ -116,12 +130,14 @@ export class AnalysisScheduler {
     state.requested = document.version;
     if (!force && state.running?.version === document.version) return state.running.promise;
     state.running?.source.cancel();
+    state.refining?.source.cancel();
 
     const source = new CancellationTokenSource();
     const version = document.version;
     const promise = this.execute(uri, source.token).finally(() => {
       if (state.running?.source === source) state.running = undefined;
-      source.dispose();
+      // A refinement still running holds the source; it disposes it when done.
+      if (state.refining?.source !== source) source.dispose();
     });
     state.running = { version, source, promise };
     return promise;
@@ -147,11 +163,47 @@ export class AnalysisScheduler {
     const state = this.states.get(uri);
     if (!state) return undefined; // closed meanwhile
     state.result = result;
+    this.publish(document, result);
+    const refine = this.options.refine;
+    if (refine && !token.isCancellationRequested) {
+      const source = state.running?.source;
+      if (source) state.refining = { source, promise: this.refineResult(uri, state, result, source, refine) };
+    }
+    return result;
+  }
+
+  private async refineResult(
+    uri: string,
+    state: DocumentState,
+    result: AnalysisResult,
+    source: CancellationTokenSource,
+    refine: NonNullable<SchedulerOptions['refine']>,
+  ): Promise<void> {
+    const token = source.token;
+    try {
+      // Let the caller that awaited the first result (a hover) run before the slower stage starts.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (token.isCancellationRequested) return;
+      const refined = await refine(result.document, result.analysis, token);
+      const current = this.options.documents.get(uri);
+      if (!refined || token.isCancellationRequested || current?.version !== result.version) return;
+      if (this.states.get(uri) !== state || state.result !== result) return; // closed, or a newer result
+      const next: AnalysisResult = { ...result, analysis: refined };
+      state.result = next;
+      this.publish(result.document, next);
+    } catch (error) {
+      this.options.log.error(`pglens: the plan stage for ${uri} failed`, error);
+    } finally {
+      if (state.refining?.source === source) state.refining = undefined;
+      if (state.running?.source !== source) source.dispose();
+    }
+  }
+
+  private publish(document: TextDocument, result: AnalysisResult): void {
     try {
       this.options.publish(document, result);
     } catch (error) {
-      this.options.log.error(`pglens: publishing diagnostics for ${uri} failed`, error);
+      this.options.log.error(`pglens: publishing diagnostics for ${result.uri} failed`, error);
     }
-    return result;
   }
 }

@@ -1,4 +1,4 @@
-import { SERVER_COMMANDS } from '../protocol';
+import { SERVER_COMMANDS, STATUS_NOTIFICATION } from '../protocol';
 import { existsSync } from 'node:fs';
 import {
   CodeActionKind,
@@ -17,17 +17,23 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import packageJson from '../../../package.json';
 import { analyzeDocument, type DocumentAnalysis } from '../analyze';
+import { planRulesOn, runPlanStage } from '../analysis/plan-stage';
 import { EMPTY_CATALOG } from '../schema/catalog';
+import { layeredCatalog } from '../schema/layered-catalog';
 import { loadParser } from '../sql/parse';
+import { abortSignalOf } from './cancellation';
 import { readClientSupport, workspaceRoots, type ClientSupport } from './client-support';
 import { codeActions } from './code-actions';
 import { CommandRegistry } from './commands';
+import { DatabaseService } from './database-service';
 import { documentDiagnostics } from './document-diagnostics';
 import { identifyDocument } from './document-identity';
 import { guarded } from './guard';
 import { HOVER_SECTIONS, queryHover, type HoverSection } from './hover';
 import { connectionLogger, describeError, type Logger } from './log';
 import { SkippedNotices } from './notices';
+import { registerPlanCommands } from './plan-commands';
+import { planHoverSection } from './plan-hover';
 import { AnalysisScheduler } from './scheduler';
 import { SchemaEdits } from './schema-edits';
 import { SettingsStore } from './settings-store';
@@ -48,6 +54,8 @@ export interface PglensServer {
   hoverSections: HoverSection[];
   /** The workspace schema; undefined until initialize. */
   schema(): WorkspaceSchema | undefined;
+  /** The database plans come from (a server or the embedded sandbox), with its status. */
+  database: DatabaseService;
   log: Logger;
 }
 
@@ -66,12 +74,23 @@ export function createServer(connection: Connection): PglensServer {
   const notices = new SkippedNotices(warn);
   let support: ClientSupport = readClientSupport({});
   let schema: WorkspaceSchema | undefined;
+  let roots: string[] = [];
+  // The URL the client keeps (VS Code: SecretStorage), from initializationOptions or setDatabaseUrl.
+  let clientUrl: string | undefined;
 
   const settings = new SettingsStore({
     pull: async () => (support.configuration ? connection.workspace.getConfiguration({ section: 'pglens' }) : undefined),
     warn,
     log,
   });
+
+  const database = new DatabaseService({
+    log,
+    sendStatus: (status) => void connection.sendNotification(STATUS_NOTIFICATION, status),
+    showError: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message }),
+    reanalyze: () => void scheduler.reanalyze(),
+  });
+  const configureDatabase = (reconnect = false) => database.configure({ settings: settings.current, clientUrl, roots }, reconnect);
 
   const scheduler = new AnalysisScheduler({
     documents,
@@ -81,12 +100,37 @@ export function createServer(connection: Connection): PglensServer {
       await schema?.ready;
       const identity = identifyDocument(document.uri, document.languageId);
       if (token.isCancellationRequested) return { file: identity.file, findings: [], statements: [], ruleErrors: [] };
+      const workspaceCatalog = schema?.catalog ?? EMPTY_CATALOG;
+      // A connected server's catalog wins for the rules; static analysis never waits for it.
+      const serverCatalog = database.rulesCatalog;
       const analysis = analyzeDocument(identity.file, document.getText(), {
-        catalog: schema?.catalog ?? EMPTY_CATALOG,
+        catalog: serverCatalog ? layeredCatalog(serverCatalog, workspaceCatalog) : workspaceCatalog,
         settings: settings.current,
       });
       for (const { code, error } of analysis.ruleErrors) log.error(`pglens: rule ${code} failed on ${document.uri}`, error);
       return analysis;
+    },
+    // The plan stage: after the static diagnostics are out, plan findings join them.
+    refine: async (document, analysis, token) => {
+      if (analysis.statements.length === 0) return undefined;
+      database.ensure();
+      const available = database.available;
+      if (!available || !planRulesOn(settings.current)) return undefined;
+      const cancel = abortSignalOf(token);
+      try {
+        const catalog = await available.catalog();
+        const stage = await runPlanStage(analysis, document.getText(), {
+          explain: database.explainInBackground,
+          settings: settings.current,
+          catalog,
+          signal: cancel.signal,
+          concurrency: settings.current.database.maxConnections,
+        });
+        if (stage.stopped === 'cancelled' || stage.findings.length === 0) return undefined;
+        return { ...analysis, findings: [...analysis.findings, ...stage.findings] };
+      } finally {
+        cancel.dispose();
+      }
     },
     publish: (document, result) => {
       const identity = identifyDocument(document.uri, document.languageId);
@@ -113,6 +157,19 @@ export function createServer(connection: Connection): PglensServer {
     await schema?.reload(false);
     await scheduler.reanalyze();
   });
+  registerPlanCommands({
+    connection,
+    commands,
+    scheduler,
+    database,
+    settings: () => settings.current,
+    setClientUrl: (url) => {
+      clientUrl = url;
+      return configureDatabase(true);
+    },
+    log,
+  });
+  hoverSections.push(planHoverSection(database, () => settings.current));
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     try {
@@ -122,9 +179,12 @@ export function createServer(connection: Connection): PglensServer {
       throw new ResponseError(ErrorCodes.InternalError, `pglens could not load its SQL parser (${describeError(error)}); reinstall the extension.`);
     }
     support = readClientSupport(params.capabilities);
-    settings.initialize(params.initializationOptions);
+    const { databaseUrl, ...options } = splitDatabaseUrl(params.initializationOptions);
+    clientUrl = databaseUrl;
+    settings.initialize(options);
+    roots = workspaceRoots(params);
     schema = new WorkspaceSchema({
-      roots: workspaceRoots(params),
+      roots,
       openSqlTexts,
       onReloaded: () => void scheduler.reanalyze(),
       log,
@@ -150,6 +210,7 @@ export function createServer(connection: Connection): PglensServer {
       }
       const before = JSON.stringify(settings.current);
       const after = await settings.refresh();
+      await configureDatabase();
       if (JSON.stringify(after) !== before) await scheduler.reanalyze();
     }),
   );
@@ -157,6 +218,7 @@ export function createServer(connection: Connection): PglensServer {
   connection.onDidChangeConfiguration(
     guarded(log, 'didChangeConfiguration', undefined, async (params) => {
       await settings.refresh(pglensSection(params.settings));
+      await configureDatabase();
       await scheduler.reanalyze();
     }),
   );
@@ -228,13 +290,24 @@ export function createServer(connection: Connection): PglensServer {
     ),
   );
 
-  connection.onShutdown(() => {
+  connection.onShutdown(async () => {
     scheduler.dispose();
     schema?.dispose();
+    await database.dispose();
   });
 
   documents.listen(connection);
-  return { connection, documents, scheduler, settings, commands, hoverSections, schema: () => schema, log };
+  return { connection, documents, scheduler, settings, commands, hoverSections, schema: () => schema, database, log };
+}
+
+/**
+ * `initializationOptions.databaseUrl` is the client's URL (VS Code keeps it in SecretStorage), not a
+ * setting: it is taken apart so `pglens.databaseUrl` means only what a client's settings say.
+ */
+function splitDatabaseUrl(options: unknown): { databaseUrl?: string } & Record<string, unknown> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return {};
+  const { databaseUrl, ...rest } = options as Record<string, unknown>;
+  return typeof databaseUrl === 'string' && databaseUrl.trim() ? { ...rest, databaseUrl: databaseUrl.trim() } : rest;
 }
 
 /** The `pglens` section of a pushed configuration (`{ pglens: {…} }`); undefined in the pull model. */

@@ -1,0 +1,42 @@
+import { explainable } from '../analysis/explainable';
+import { planStatement } from '../analysis/plan-stage';
+import type { PglensSettings } from '../config';
+import { LineIndex } from '../text/line-index';
+import { abortSignalOf } from './cancellation';
+import type { DatabaseService } from './database-service';
+import type { HoverSection } from './hover';
+import { escapeMarkdown } from './markdown';
+import { planLinks, planOrigin } from './plan-markdown';
+import { ruleDocsHref } from './rule-docs';
+
+/**
+ * The hover's plan: cost, the plan tree and its findings (renderPlanMarkdown), where the plan came
+ * from, and links to run EXPLAIN ANALYZE or open the plan view. A plan the diagnostics pass already
+ * read comes from the runner's cache; one it is reading right now is shared, not asked for twice.
+ * Without a configured database the section says nothing: the hover stays what static analysis knows.
+ */
+export function planHoverSection(database: DatabaseService, settings: () => PglensSettings): HoverSection {
+  return async ({ document, analysis, statement, token }) => {
+    if (!database.current || !explainable(statement, false)) return undefined;
+    database.ensure();
+    const available = database.available;
+    if (!available) return `_No plan yet: ${escapeMarkdown(database.status.detail ?? database.status.label)}_`;
+    const cancel = abortSignalOf(token);
+    try {
+      const plan = await planStatement(
+        analysis.file,
+        new LineIndex(document.getText()),
+        statement,
+        { explain: database.explain, settings: settings(), catalog: available.loadedCatalog, docsUrl: ruleDocsHref },
+        { signal: cancel.signal },
+      );
+      if (!plan || token.isCancellationRequested) return undefined;
+      if (!plan.report) return `**Query plan**: ${escapeMarkdown(plan.problem ?? 'not available.')}`;
+      const sandbox = available.kind === 'sandbox' ? await available.builtSandbox() : undefined;
+      const origin = planOrigin(available, sandbox?.description);
+      return [plan.report.markdown, '', `${origin}  \n${planLinks(document.uri, document.positionAt(statement.docStart))}`].join('\n');
+    } finally {
+      cancel.dispose();
+    }
+  };
+}
