@@ -55,7 +55,8 @@ function treeLines(plan: Plan, maxNodes: number): string[] {
     if (shown >= maxNodes) return;
     shown++;
     const own = useTime ? node.exclusiveTimeMs ?? 0 : node.exclusiveCost;
-    const share = total > 0 ? own / total : 0;
+    // Under a LIMIT a child's own cost can exceed the whole plan's (it is cut short): cap at 100%.
+    const share = total > 0 ? Math.min(1, own / total) : 0;
     const mark = share >= EXPENSIVE_SHARE && plan.nodes.length > 1 ? `  ◀ ${Math.round(share * 100)}% of ${useTime ? 'time' : 'cost'}` : '';
     const title = node.subplanName ? `${node.subplanName}: ${node.label}` : node.label;
     lines.push(`${prefix}${title}  (${metrics(node)})${mark}`);
