@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEVERITIES, type Finding } from '../server/src/finding';
-import { allRules } from '../server/src/sql/rules/registry';
+import { allRules } from '../server/src/rules';
 
 /** These tests run the built `pglens` executable the way a user or CI does, on a real workspace. */
 const ROOT = resolve(__dirname, '..');
@@ -77,7 +77,9 @@ describe('pglens: help, version and usage errors', () => {
     expect(run.stdout).toMatch(/^Usage: pglens <command> \[options\]$/m);
     expect(run.stdout).toMatch(/^ {2}check \[PATH…\] +Check the SQL/m);
     expect(run.stdout).toMatch(/^ {2}explain \(--sql SQL \| FILE\[:LINE\]\) +Show the plan/m);
-    expect(run.stdout).not.toMatch(/advise/);
+    expect(run.stdout).toMatch(/^ {2}advise \(--sql SQL .*\) +Suggest indexes/m);
+    const listed = [...run.stdout.matchAll(/^ {2}([a-z]+) /gm)].map((match) => match[1]);
+    expect(listed).toEqual(['check', 'explain', 'advise']);
     expect(pglens(['-h']).stdout).toBe(run.stdout);
   });
 

@@ -1,3 +1,4 @@
+import { resolveQueryInLoopSettings, type QueryInLoopSettings } from './code/settings';
 import type { Severity } from './finding';
 
 /** Everything pglens reads from settings (`pglens.*` in VS Code, `.pglens.json`, CLI flags). */
@@ -27,6 +28,7 @@ export interface PglensSettings {
     /** statement_timeout for every EXPLAIN. */
     statementTimeoutMs: number;
   };
+  queryInLoop: QueryInLoopSettings;
   database: {
     /** With no database configured, plan against the embedded sandbox built from the workspace's migrations. */
     embedded: boolean;
@@ -43,6 +45,7 @@ export const DEFAULT_SETTINGS: PglensSettings = {
   seqScan: { minRows: 10_000 },
   explain: { analyzeWrites: 'never', statementTimeoutMs: 5_000 },
   database: { embedded: true, maxConnections: 3 },
+  queryInLoop: { extraMethods: [] },
 };
 
 export interface SettingsProblem {
@@ -93,6 +96,9 @@ export function resolveSettings(input: unknown): { settings: PglensSettings; pro
   readPositiveInteger(raw, 'maxFileBytes', (v) => (settings.maxFileBytes = v), problems);
   readPositiveInteger(raw, 'debounceMs', (v) => (settings.debounceMs = v), problems, true);
   readDatabaseSettings(raw, settings, problems);
+  const queryInLoop = resolveQueryInLoopSettings(raw.queryInLoop);
+  settings.queryInLoop = queryInLoop.settings;
+  problems.push(...queryInLoop.problems);
   return { settings, problems };
 }
 

@@ -84,7 +84,7 @@ class SourceTooLargeError extends Error {
 }
 
 /** Checks the size on disk before reading, so a huge file is never loaded into memory. */
-async function readSource(file: string, maxBytes: number): Promise<string> {
+export async function readSource(file: string, maxBytes: number): Promise<string> {
   const handle = await fs.open(file, 'r');
   try {
     const { size } = await handle.stat();

@@ -12,6 +12,7 @@ import { layeredCatalog } from '../../schema/layered-catalog';
 import { parseArgs, UsageError, type OptionSpec } from '../args';
 import { CatalogsByRoot } from '../catalogs';
 import { checkFiles, type CheckResult, type CheckTarget } from '../check-files';
+import { indexScripts } from '../script-index';
 import type { CliCommand } from '../command';
 import { ConfigError, loadCliSettings, type CliSettings } from '../config-file';
 import { colorEnabled, palette } from '../format/color';
@@ -116,6 +117,7 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
   let lost: string | undefined;
   try {
     const plans = database ? await planStage(database, loaded.settings) : undefined;
+    const scripts = await indexScripts(targets, loaded.settings, CONCURRENCY);
     // A server's catalog knows the real keys and indexes; the sandbox's knows nothing the DDL does not.
     if (plans?.catalog && database?.kind === 'server') {
       const catalog = plans.catalog;
@@ -126,7 +128,10 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
       concurrency: CONCURRENCY,
       withExcerpts: format === 'text',
       onSkipped: (file, reason) => notice(`${file}: ${reason}`),
-      refine: plans?.refine,
+      refine: async (file, text, analysis) => [
+        ...scripts.findingsFor(file),
+        ...(plans ? await plans.refine(file, text, analysis) : []),
+      ],
     });
     lost = plans?.lost();
   } finally {

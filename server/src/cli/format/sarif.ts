@@ -1,6 +1,6 @@
 import { relative, resolve, sep } from 'node:path';
 import type { Finding, Fix, Range, Severity } from '../../finding';
-import { allRules } from '../../sql/rules/registry';
+import { allRules } from '../../rules';
 import { PRODUCT_NAME, PRODUCT_VERSION, REPOSITORY_URL, ruleHelpUri } from '../product';
 import type { CheckReport } from './report';
 
