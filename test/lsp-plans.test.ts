@@ -193,3 +193,28 @@ describe('a database that refuses the password', () => {
     }
   }, 30_000);
 });
+
+describe('the embedded sandbox, when nothing is configured and the workspace has a schema', () => {
+  it('builds it on first use, says "sandbox" in the status and the hover, and reports seq-scan from it', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'pglens-lsp-sandbox-'));
+    try {
+      writeFileSync(join(folder, 'schema.sql'), 'CREATE TABLE events (id bigint PRIMARY KEY, kind int NOT NULL);\n');
+      writeFileSync(join(folder, '.pglens.json'), JSON.stringify({ rows: { events: 30000 } }));
+      const client = new LspClient(server);
+      clients.push(client);
+      await client.initialize({ rootUri: pathToFileURL(folder).href, initializationOptions: { debounceMs: 20 } });
+      const uri = pathToFileURL(join(folder, 'report.sql')).href;
+      client.open(uri, 'SELECT id FROM events WHERE kind = 3;\n');
+      const ready = (await client.waitFor('pglens/status', (s) => (s as DatabaseStatus).state === 'embedded', 90_000)) as DatabaseStatus;
+      expect(ready).toMatchObject({ label: 'sandbox', detail: expect.stringMatching(/^Plans come from the sandbox \(PGlite, PostgreSQL 18\) built from schema\.sql, 30,000 synthetic rows: synthetic data, not a real database\.$/) });
+      expect(statuses(client)[0]).toMatchObject({ state: 'connecting', label: 'sandbox' });
+      const [scan] = seqScans(await diagnosticsWhere(client, uri, 1, hasSeqScan, 30_000));
+      expect(scan.range).toEqual({ start: { line: 0, character: 15 }, end: { line: 0, character: 21 } });
+      const hover = await client.request<Hover>('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
+      expect(hover.contents.value).toContain('**Sandbox plan**: from the embedded database built from the workspace\'s migrations');
+      expect(hover.contents.value).toContain('not a real database');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
