@@ -177,7 +177,7 @@ describe('from suggestion to migration', () => {
         range: { start: { line: 1, character: column }, end: { line: 1, character: column + 'orders'.length } },
         data: { ddl: suggestion.ddl, kind: 'partial', costBefore: suggestion.costBefore, costAfter: suggestion.costAfter, sizeBytes: suggestion.sizeBytes },
       });
-      expect(finding.message).toMatch(/^An index would cut this query's estimated cost on orders from [\d,]+ to [\d.]+ \(−\d+(\.\d)?%, verified with hypopg\)\. Create it with a migration/);
+      expect(finding.message).toMatch(/^An index would cut this query's estimated cost on orders from [\d,]+ to [\d.]+ \(−\d+(\.\d+)?%, verified with hypopg\)\. Create it with a migration/);
       expect(finding.fixes?.[0].creates?.[0].file).toBe(plan.files[0].file);
     } finally {
       workspace.remove();

@@ -68,7 +68,7 @@ describe('pglens advise --sql', () => {
     const sql = 'SELECT id FROM orders WHERE customer_id = $1';
     const generic = pglens(['--db', testDb.url, '--sql', sql]);
     expect(generic.stderr).toContain('note: Generic plan');
-    expect(generic.stdout).toMatch(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders \(customer_id\);\n  single index on orders · cost [\d,.]+ → [\d,.]+ \(−\d+(\.\d)?%\) · about [\d.]+ MB · verified with hypopg\n$/);
+    expect(generic.stdout).toMatch(/^CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders \(customer_id\);\n  single index on orders · cost [\d,.]+ → [\d,.]+ \(−\d+(\.\d+)?%\) · about [\d.]+ MB · verified with hypopg\n$/);
     const valued = pglens(['--db', testDb.url, '--sql', sql, '--param', '42']);
     expect(valued.status).toBe(0);
     expect(valued.stderr).toBe('');

@@ -34,8 +34,12 @@ export interface AdviseOptions {
   signal?: AbortSignal;
   /** `single-column` restricts candidates to one plain column (the baseline strategy). */
   strategy?: CandidateStrategy;
-  /** Force a verification method (tests, benchmarks); default: hypopg when the database has it. */
-  method?: 'auto' | 'transaction';
+  /**
+   * How candidates are verified. `auto` (default): hypopg when the database has it, else a rolled-back
+   * build. `hypopg`: hypopg or nothing — for background work that must never take a table lock.
+   * `transaction`: always build (tests, benchmarks).
+   */
+  method?: 'auto' | 'hypopg' | 'transaction';
 }
 
 interface Candidate {
@@ -100,7 +104,8 @@ export async function adviseQuery(database: Database, sql: string, options: Advi
       .withSession(async (held) => {
         session = held;
         const planner = new Planner(held, versionNum, { text, parameterCount: facts.parameterCount, values });
-        const schema = options.method === 'transaction' ? undefined : await findHypopg(held, settings, notes);
+        const schema = options.method === 'transaction' ? undefined : await findHypopg(held, settings, notes, options.method === 'hypopg' ? 'none' : 'transaction');
+        if (!schema && options.method === 'hypopg') return done({ suggestions: [], unverified: [], plannerCalls: 0 });
         const verifier: Verifier = schema ? new HypopgVerifier(held, planner, schema, settings) : new TransactionVerifier(held, planner, settings);
         await verifier.begin();
         try {

@@ -4,7 +4,7 @@ import { locateRelation } from '../plan/locate';
 import { parseSql } from '../sql/parse';
 import type { LineIndex } from '../text/line-index';
 import type { IndexSuggestion } from './suggestion';
-import { formatBytes } from './transaction-verifier';
+import { formatBytes, formatCost, formatReduction } from './format';
 
 /**
  * An `index-suggestion` Finding for a verified suggestion, placed on the table reference in the query
@@ -62,13 +62,8 @@ export function migrationComment(suggestion: IndexSuggestion, query: string): st
   ];
 }
 
-export function formatCost(cost: number): string {
-  return cost.toLocaleString('en-US', { maximumFractionDigits: cost < 100 ? 2 : 0 });
-}
-
 function reduction(suggestion: Pick<IndexSuggestion, 'costBefore' | 'costAfter'>): string {
-  const share = suggestion.costBefore > 0 ? 1 - suggestion.costAfter / suggestion.costBefore : 0;
-  return `−${(share * 100).toFixed(share > 0.99 ? 1 : 0)}%`;
+  return formatReduction(suggestion.costBefore, suggestion.costAfter);
 }
 
 /** Document offsets of the table reference, else of the whole statement. */

@@ -6,7 +6,9 @@ import type { AdvisorSettings } from './settings';
  * the server offers it and `advisor.createHypopg` allows creating it. Otherwise the advisor builds
  * indexes inside a rolled-back transaction; `notes` says why, and how to get hypopg.
  */
-export async function findHypopg(session: Session, settings: AdvisorSettings, notes: string[]): Promise<string | undefined> {
+export async function findHypopg(session: Session, settings: AdvisorSettings, notes: string[], fallback: 'transaction' | 'none' = 'transaction'): Promise<string | undefined> {
+  const instead =
+    fallback === 'transaction' ? 'candidates were verified by building them in a transaction that is rolled back' : 'no index was tried (building one would lock the table)';
   const installed = await hypopgSchema(session);
   if (installed) return installed;
   const { rows } = await session.query<{ available: boolean }>("SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg') AS available");
@@ -18,14 +20,14 @@ export async function findHypopg(session: Session, settings: AdvisorSettings, no
       if (created) return created;
     } catch (error) {
       await session.control(['ROLLBACK']).catch(() => undefined);
-      notes.push(`hypopg could not be created (${error instanceof Error ? error.message : String(error)}); candidates were verified by building them in a transaction that is rolled back.`);
+      notes.push(`hypopg could not be created (${error instanceof Error ? error.message : String(error)}); ${instead}.`);
       return undefined;
     }
   }
   notes.push(
     available
-      ? 'hypopg is available on the server but not created in this database; candidates were verified by building them in a transaction that is rolled back. Set advisor.createHypopg to true (or run CREATE EXTENSION hypopg) for faster verification that builds nothing.'
-      : 'hypopg is not installed on the server; candidates were verified by building them in a transaction that is rolled back. Install hypopg (e.g. the postgresql-NN-hypopg package) for faster verification that builds nothing.',
+      ? `hypopg is available on the server but not created in this database; ${instead}. Set advisor.createHypopg to true (or run CREATE EXTENSION hypopg) for verification that builds nothing.`
+      : `hypopg is not installed on the server; ${instead}. Install hypopg (e.g. the postgresql-NN-hypopg package) for verification that builds nothing.`,
   );
   return undefined;
 }

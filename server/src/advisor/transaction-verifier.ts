@@ -4,6 +4,7 @@ import type { Plan } from '../plan/model';
 import { quoteQualified } from '../sql/identifiers';
 import { indexDdl, tableLabel, tableSql, type IndexDefinition } from './index-definition';
 import type { Planner } from './planner';
+import { formatBytes } from './format';
 import type { AdvisorSettings } from './settings';
 import { trialFailure, type TrialIndex, type TrialOutcome, type Verifier } from './verifier';
 
@@ -107,11 +108,4 @@ export class TransactionVerifier implements Verifier {
     }
     return bytes;
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} kB`;
-  return `${bytes} bytes`;
 }

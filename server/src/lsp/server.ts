@@ -34,6 +34,7 @@ import { connectionLogger, describeError, type Logger } from './log';
 import { SkippedNotices } from './notices';
 import { registerPlanCommands } from './plan-commands';
 import { planHoverSection } from './plan-hover';
+import { registerIndexSuggestions } from './index-suggestions';
 import { AnalysisScheduler } from './scheduler';
 import { SchemaEdits } from './schema-edits';
 import { SettingsStore } from './settings-store';
@@ -126,8 +127,10 @@ export function createServer(connection: Connection): PglensServer {
           signal: cancel.signal,
           concurrency: settings.current.database.maxConnections,
         });
-        if (stage.stopped === 'cancelled' || stage.findings.length === 0) return undefined;
-        return { ...analysis, findings: [...analysis.findings, ...stage.findings] };
+        if (stage.stopped === 'cancelled') return undefined;
+        const advice = await indexSuggestions.findings(analysis, document.getText(), stage.plans, cancel.signal);
+        if (stage.findings.length === 0 && advice.length === 0) return undefined;
+        return { ...analysis, findings: [...analysis.findings, ...stage.findings, ...advice] };
       } finally {
         cancel.dispose();
       }
@@ -170,6 +173,10 @@ export function createServer(connection: Connection): PglensServer {
     log,
   });
   hoverSections.push(planHoverSection(database, () => settings.current));
+  const indexSuggestions = registerIndexSuggestions({
+    pullSettings: async () => (support.configuration ? connection.workspace.getConfiguration({ section: 'pglens' }) : undefined),
+    commands, hoverSections, database, settings: () => settings.current, roots: () => roots, log,
+  });
 
   connection.onInitialize(async (params): Promise<InitializeResult> => {
     try {

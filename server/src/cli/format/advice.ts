@@ -1,7 +1,6 @@
-import { formatCost } from '../../advisor/finding';
+import { formatBytes, formatCost, formatReduction } from '../../advisor/format';
 import type { MergedSuggestion } from '../../advisor/merge';
 import type { IndexSuggestion, UnverifiedCandidate } from '../../advisor/suggestion';
-import { formatBytes } from '../../advisor/transaction-verifier';
 import type { Palette } from './color';
 import { JSON_FORMAT_VERSION } from './json';
 
@@ -38,11 +37,10 @@ export function formatAdviceText(report: AdviceReport, colors: Palette): string 
     out.push(report.unverified.length ? 'No index could be verified for this.' : 'No index would make a worthwhile difference: the existing indexes serve it, or the filters keep too many rows.');
   }
   for (const s of report.suggestions) {
-    const share = s.costBefore > 0 ? Math.round((1 - s.costAfter / s.costBefore) * 1000) / 10 : 0;
     out.push(colors.bold(`${s.ddl};`));
     const where = 'queries' in s ? ` · serves ${s.queries.length} ${s.queries.length === 1 ? 'query' : 'queries'}` : '';
     out.push(
-      colors.dim(`  ${s.kind} index on ${s.table} · cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (−${share}%) · about ${formatBytes(s.sizeBytes)} · verified with ${s.verifiedBy}${where}`),
+      colors.dim(`  ${s.kind} index on ${s.table} · cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${formatReduction(s.costBefore, s.costAfter)}) · about ${formatBytes(s.sizeBytes)} · verified with ${s.verifiedBy}${where}`),
     );
     if ('queries' in s) for (const q of s.queries) out.push(colors.dim(`    ${q.file}:${q.line + 1}`));
   }
