@@ -21,14 +21,23 @@ export interface ExplainableStatement {
 export function explainable(statement: AnalyzedStatement, requireTable = true): ExplainableStatement | undefined {
   const parsed = statement.statement;
   if (!parsed) return undefined;
-  const facts = statementFacts(parsed.stmt);
-  if (facts.statement.kind === 'refused') return undefined;
-  if (requireTable && !readsTable(parsed)) return undefined;
+  const facts = factsOf(parsed);
+  if (facts.kind === 'refused') return undefined;
+  if (requireTable && !facts.readsTable) return undefined;
   return {
     statement: statement as ExplainableStatement['statement'],
     sql: statement.region.sql.slice(parsed.start, parsed.end),
-    write: facts.statement.kind === 'write',
+    write: facts.kind === 'write',
   };
+}
+
+/** Parsed statements are memoised (by text), so their ASTs are too: read each one's facts once. */
+const known = new WeakMap<object, { kind: 'read' | 'write' | 'refused'; readsTable: boolean }>();
+
+function factsOf(parsed: ParsedStatement): { kind: 'read' | 'write' | 'refused'; readsTable: boolean } {
+  let facts = known.get(parsed.stmt);
+  if (!facts) known.set(parsed.stmt, (facts = { kind: statementFacts(parsed.stmt).statement.kind, readsTable: readsTable(parsed) }));
+  return facts;
 }
 
 /** True when some table reference is read: any RangeVar but an INSERT's own target. */

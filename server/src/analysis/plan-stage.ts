@@ -3,12 +3,13 @@ import type { PglensSettings } from '../config';
 import type { ExplainOptions, ExplainOutcome } from '../db/explain';
 import type { Finding } from '../finding';
 import { PLAN_RULES } from '../plan/findings/registry';
-import { reportPlan, type PlanReport } from '../plan/report';
+import type { PlanReport } from '../plan/report';
 import type { Catalog } from '../schema/catalog';
 import { applySuppressions, findSuppressions } from '../suppress';
 import { LineIndex } from '../text/line-index';
 import { explainable, type ExplainableStatement } from './explainable';
-import { adjustPlanFinding, placePlanFinding } from './plan-placement';
+import { placePlanFinding } from './plan-placement';
+import { cachedReport } from './report-cache';
 
 /**
  * The plan stage: runs after the static analysis (which stays synchronous and knows no database),
@@ -59,7 +60,8 @@ export interface StatementPlanOptions {
 /** Explains one analysed statement the user pointed at; undefined when EXPLAIN cannot run it. */
 export async function planStatement(
   file: string,
-  lines: LineIndex,
+  /** The document's lines, or how to get them: only findings to place need them. */
+  lines: LineIndex | (() => LineIndex),
   statement: AnalyzedStatement,
   context: PlanContext,
   options: StatementPlanOptions = {},
@@ -114,7 +116,7 @@ export function planRulesOn(settings: PglensSettings): boolean {
 
 async function planTarget(
   file: string,
-  lines: LineIndex,
+  lines: LineIndex | (() => LineIndex),
   target: ExplainableStatement,
   context: PlanContext,
   options: StatementPlanOptions,
@@ -132,17 +134,15 @@ async function planTarget(
     plan.problem = outcome.message;
     return plan;
   }
-  const report = reportPlan(outcome, {
-    seqScanMinRows: settings.seqScan.minRows,
-    catalog: context.catalog,
-    docsUrl: context.docsUrl,
-    adjust: (finding) => adjustPlanFinding(finding, settings),
-  });
+  const report = cachedReport(outcome, settings, context.catalog, context.docsUrl);
   if ('error' in report) {
     plan.problem = `pglens could not read the plan PostgreSQL returned (${report.error}); please report this with the query.`;
     return plan;
   }
   plan.report = report;
-  plan.findings = report.findings.map((finding) => placePlanFinding(file, lines, target, finding));
+  if (report.findings.length) {
+    const index = typeof lines === 'function' ? lines() : lines;
+    plan.findings = report.findings.map((finding) => placePlanFinding(file, index, target, finding));
+  }
   return plan;
 }

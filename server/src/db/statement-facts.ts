@@ -48,7 +48,19 @@ const PLANNABLE: Record<string, 'read' | 'write'> = {
   MergeStmt: 'write',
 };
 
+/** Parsed statements are memoised by text, so the same AST comes back for the same query: read it once. */
+const memo = new WeakMap<Node, StatementFacts>();
+
+/** The facts of a statement; the result is shared between callers, so it is never to be changed. */
 export function statementFacts(stmt: Node): StatementFacts {
+  const known = memo.get(stmt);
+  if (known) return known;
+  const facts = readFacts(stmt);
+  memo.set(stmt, facts);
+  return facts;
+}
+
+function readFacts(stmt: Node): StatementFacts {
   const type = statementType(stmt);
   let parameterCount = 0;
   const sequenceCalls: string[] = [];

@@ -21,7 +21,16 @@ export interface HoverContext {
 /** One part of the hover on a query; undefined when it has nothing to say about this query. */
 export type HoverSection = (context: HoverContext) => string | undefined | Promise<string | undefined>;
 
-export const summarySection: HoverSection = ({ statement }) => statementSummary(statement);
+/** The summary walks the AST; parsed statements are memoised by text, so their summaries can be too. */
+const summaries = new WeakMap<object, string>();
+
+export const summarySection: HoverSection = ({ statement }) => {
+  const key = statement.statement?.stmt;
+  if (!key) return statementSummary(statement);
+  let summary = summaries.get(key);
+  if (summary === undefined) summaries.set(key, (summary = statementSummary(statement)));
+  return summary;
+};
 
 /** Plan findings are listed with the plan they come from (the plan section), not twice. */
 const PLAN_CODES = new Set(PLAN_RULES.map((rule) => rule.code));
@@ -53,15 +62,21 @@ export async function queryHover(
     return offset >= statement.docStart && offset <= statement.docEnd;
   });
   const context: HoverContext = { document, analysis, statement, findings, token };
+  // Sections start together (the plan and the index advisor each wait on the database) and are
+  // shown in their order.
+  const pending = sections.map((section) =>
+    Promise.resolve()
+      .then(() => section(context))
+      .catch((error: unknown) => {
+        log.error('pglens: a hover section failed', error); // the other sections still show
+        return undefined;
+      }),
+  );
   const parts: string[] = [];
-  for (const section of sections) {
+  for (const part of pending) {
+    const text = await part;
     if (token.isCancellationRequested) return null;
-    try {
-      const part = await section(context);
-      if (part) parts.push(part);
-    } catch (error) {
-      log.error('pglens: a hover section failed', error); // the other sections still show
-    }
+    if (text) parts.push(text);
   }
   if (parts.length === 0) return null;
   return {

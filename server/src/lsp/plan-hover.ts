@@ -25,7 +25,7 @@ export function planHoverSection(database: DatabaseService, settings: () => Pgle
     try {
       const plan = await planStatement(
         analysis.file,
-        new LineIndex(document.getText()),
+        () => new LineIndex(document.getText()),
         statement,
         { explain: database.explain, settings: settings(), catalog: available.loadedCatalog, docsUrl: ruleDocsHref },
         { signal: cancel.signal },
