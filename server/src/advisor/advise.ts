@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query';
-import { DatabaseCatalog, type ColumnStatistics } from '../db/catalog';
+import { DatabaseCatalog, type ColumnStatistics, type DatabaseTableInfo } from '../db/catalog';
 import type { Database, Session } from '../db/queryable';
 import { statementFacts } from '../db/statement-facts';
 import type { Plan } from '../plan/model';
@@ -126,6 +126,9 @@ async function collectCandidates(stmt: Node, catalog: Catalog, strategy: Candida
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const use of uses) {
+    // Views and foreign tables take no index; their underlying tables show up where they are read.
+    const kind = (use.table as Partial<DatabaseTableInfo>).kind;
+    if (kind === 'view' || kind === 'foreign table') continue;
     const key = `${use.table.schema}.${use.table.name}`;
     if (!statistics.has(key)) {
       const read = catalog instanceof DatabaseCatalog ? catalog.columnStatistics(use.table).catch(() => new Map()) : Promise.resolve(new Map());
