@@ -40,7 +40,7 @@ export function formatAdviceText(report: AdviceReport, colors: Palette): string 
     out.push(colors.bold(`${s.ddl};`));
     const where = 'queries' in s ? ` · serves ${s.queries.length} ${s.queries.length === 1 ? 'query' : 'queries'}` : '';
     out.push(
-      colors.dim(`  ${s.kind} index on ${s.table} · cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${formatReduction(s.costBefore, s.costAfter)}) · about ${formatBytes(s.sizeBytes)} · verified with ${s.verifiedBy}${where}`),
+      colors.dim(`  ${s.kind} index on ${s.table} · cost ${formatCost(s.costBefore)} → ${formatCost(s.costAfter)} (${formatReduction(s.costBefore, s.costAfter)}) · about ${formatBytes(s.sizeBytes)} · verified with ${s.verifiedBy === 'hypopg' ? 'hypopg' : 'a rolled-back build'}${where}`),
     );
     if ('queries' in s) for (const q of s.queries) out.push(colors.dim(`    ${q.file}:${q.line + 1}`));
   }
