@@ -98,6 +98,8 @@ export function createServer(connection: Connection): PglensServer {
     debounceMs: () => settings.current.debounceMs,
     log,
     analyze: async (document, token): Promise<DocumentAnalysis> => {
+      // A client that opens documents before initialize has finished must not find the parser unloaded.
+      await loadParser();
       await schema?.ready;
       const identity = identifyDocument(document.uri, document.languageId);
       if (token.isCancellationRequested) return { file: identity.file, findings: [], statements: [], ruleErrors: [] };
