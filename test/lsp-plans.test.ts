@@ -58,10 +58,10 @@ afterAll(async () => {
   if (workspace) rmSync(workspace, { recursive: true, force: true });
 });
 
-function start(initializationOptions: Record<string, unknown>): LspClient {
+async function start(initializationOptions: Record<string, unknown>): Promise<LspClient> {
   const client = new LspClient(server);
   clients.push(client);
-  void client.initialize({ rootUri: pathToFileURL(workspace).href, initializationOptions });
+  await client.initialize({ rootUri: pathToFileURL(workspace).href, initializationOptions });
   return client;
 }
 
@@ -86,8 +86,8 @@ describe('plans in the language server (PostgreSQL 15, 150k orders)', () => {
   const sqlUri = () => pathToFileURL(join(workspace, 'queries.sql')).href;
   const tsUri = () => pathToFileURL(join(workspace, 'src', 'spenders.ts')).href;
 
-  beforeAll(() => {
-    client = start({ debounceMs: 50, databaseUrl: `postgresql://postgres@127.0.0.1:${proxy.port}/${db.name}` });
+  beforeAll(async () => {
+    client = await start({ debounceMs: 50, databaseUrl: `postgresql://postgres@127.0.0.1:${proxy.port}/${db.name}` });
   });
 
   it('puts seq-scan on the table name in a .sql file, and nothing on a primary-key lookup', async () => {
@@ -116,6 +116,13 @@ describe('plans in the language server (PostgreSQL 15, 150k orders)', () => {
     const column = TS.split('\n')[3].indexOf('orders WHERE');
     expect(scan.range).toEqual({ start: { line: 3, character: column }, end: { line: 3, character: column + 'orders'.length } });
     expect(scan.message).toMatch(/\(total > \$1\)/);
+  });
+
+  it("judges the static rules by the database's catalog once connected (its unique email index)", async () => {
+    const uri = pathToFileURL(join(workspace, 'lookups.sql')).href;
+    client.open(uri, "SELECT id FROM users WHERE email = 'user7@example.com';\nSELECT id FROM users WHERE country = 'de';\n");
+    const limits = (await client.diagnostics(uri, 1)).filter((d) => d.code === 'missing-limit');
+    expect(limits.map((d) => d.range.start.line)).toEqual([1]);
   });
 
   it('shows the plan on hover, says where it came from, and links EXPLAIN ANALYZE and the plan view', async () => {
@@ -180,7 +187,7 @@ describe('a database that refuses the password', () => {
   it('says so once (status and one message), not once per document', async () => {
     const rejecting = await passwordRejectingServer();
     try {
-      const client = start({ debounceMs: 20, databaseUrl: `postgresql://app:wrong-secret@127.0.0.1:${rejecting.port}/shop` });
+      const client = await start({ debounceMs: 20, databaseUrl: `postgresql://app:wrong-secret@127.0.0.1:${rejecting.port}/shop` });
       for (let i = 0; i < 3; i++) client.open(pathToFileURL(join(workspace, `q${i}.sql`)).href, `SELECT id FROM orders WHERE status = 'x${i}';`);
       const failed = (await client.waitFor('pglens/status', (s) => (s as DatabaseStatus).state === 'failed')) as DatabaseStatus;
       expect(failed.detail).toMatch(/^Wrong password for user "app" on 127\.0\.0\.1:\d+; fix the password/);
