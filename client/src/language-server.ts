@@ -93,13 +93,15 @@ export class LanguageServer {
   async executeCommand<R>(command: string, args: unknown[], token?: CancellationToken): Promise<R> {
     if (this.state !== 'running') throw new Error('the client is not running');
     if (!this.supports(command)) throw new UnsupportedByServer(command);
-    return (await this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }, token)) as R;
+    const params = { command, arguments: args };
+    return (await (token ? this.client.sendRequest(ExecuteCommandRequest.type, params, token) : this.client.sendRequest(ExecuteCommandRequest.type, params))) as R;
   }
 
   /** A custom request such as `pglens/plan`. */
   request<R>(method: string, params: unknown, token?: CancellationToken): Promise<R> {
     if (this.state !== 'running') return Promise.reject(new Error('the client is not running'));
-    return this.client.sendRequest<R>(method, params, token);
+    // An explicit undefined token would travel as a second positional parameter.
+    return token ? this.client.sendRequest<R>(method, params, token) : this.client.sendRequest<R>(method, params);
   }
 
   private setStatus(status: DatabaseStatus | undefined): void {

@@ -13,6 +13,8 @@ export interface CodeServer {
   folder: string;
   /** Where extensions are installed: ours runs from here. */
   extensionsDir: string;
+  /** VS Code's user data: settings, state. */
+  userDataDir: string;
   /** Everything code-server printed, for failure messages. */
   log(): string;
   stop(): Promise<void>;
@@ -41,14 +43,17 @@ const USER_SETTINGS = {
 
 const entry = () => join(codeServerDir(), 'out', 'node', 'entry.js');
 
-/** Installs `vsix` into a fresh extensions folder and starts code-server on a free port, opening `folder`. */
-export async function startCodeServer(options: { vsix: string; folder: string }): Promise<CodeServer> {
+/**
+ * Installs `vsix` into a fresh extensions folder and starts code-server on a free port, opening
+ * `folder`, with `settings` over the quiet defaults.
+ */
+export async function startCodeServer(options: { vsix: string; folder: string; settings?: Record<string, unknown> }): Promise<CodeServer> {
   const home = mkdtempSync(join(tmpdir(), 'pglens-code-server-'));
   const userDataDir = join(home, 'user-data');
   const extensionsDir = join(home, 'extensions');
   mkdirSync(join(userDataDir, 'User'), { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...USER_SETTINGS, ...options.settings }, null, 2));
   const port = await freePort();
   writeFileSync(join(userDataDir, 'config.yaml'), `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
   const common = ['--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--config', join(userDataDir, 'config.yaml')];
@@ -80,6 +85,7 @@ export async function startCodeServer(options: { vsix: string; folder: string })
     url: `${url}?folder=${encodeURIComponent(options.folder)}`,
     folder: options.folder,
     extensionsDir,
+    userDataDir,
     log: () => output,
     stop: () => stop(child),
   };

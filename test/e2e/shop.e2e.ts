@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -23,6 +23,8 @@ if (missing.length > 0) {
   if (process.env.CI === 'true') throw new Error(`${message} CI must install them.`);
   console.warn(`\n*** ${message} ***\n`);
 }
+
+const DEBOUNCE_MS = 1000;
 
 /** Screenshots go to test-results/; with PGLENS_UPDATE_SCREENSHOTS=1 also to docs/images/ for the docs. */
 const shots = join(root, 'test-results', 'e2e');
@@ -49,7 +51,8 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     const folder = join(scratch, 'shop');
     cpSync(join(root, 'examples', 'shop'), folder, { recursive: true });
     usersTs = join(folder, 'src', 'users.ts');
-    codeServer = await startCodeServer({ vsix, folder });
+    // A re-analysis waits a full second after an edit, so the test of stale quick fixes can act inside that window.
+    codeServer = await startCodeServer({ vsix, folder, settings: { 'pglens.debounceMs': DEBOUNCE_MS } });
     browser = await launchChromium();
     wb = await Workbench.open(browser, codeServer.url);
   });
@@ -117,8 +120,8 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     await wb.runCommand('pglens: Restart Server');
     await expect.poll(serverProcesses, { timeout: 30_000 }).not.toEqual(before);
     await expect.poll(() => serverProcesses().length, { timeout: 30_000 }).toBe(1);
-    const problems = await wb.problems();
-    await problems.locator('.monaco-list-row', { hasText: 'SELECT * returns every column of users' }).first().waitFor({ timeout: 30_000 });
+    // Stopping the client clears its diagnostics: these come from the new server.
+    await wb.problemsOf('users.ts', 'SELECT * returns every column of users');
   });
 
   it('"pglens: Show Output" shows the pglens channel with the restart in it', async () => {
@@ -128,26 +131,99 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     await output.locator('.view-line', { hasText: 'pglens: restarting the language server' }).first().waitFor();
   });
 
+  it('plans on the sandbox built from the shop’s migrations, as the status bar says', async () => {
+    const item = wb.statusItem('pglens.status');
+    // Building the sandbox generates the shop's rows in PGlite: the slow part of this suite.
+    await item.locator('.codicon-beaker').waitFor({ timeout: 180_000 });
+    await expect(item.innerText()).resolves.toContain('sandbox');
+  }, 200_000);
+
+  it('"pglens: Explain Query at Cursor" shows the plan as Markdown beside the editor', async () => {
+    await wb.goTo(25, 45);
+    await wb.runCommand('pglens: Explain Query at Cursor');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'EXPLAIN users.ts line 25' }).first().waitFor();
+    const preview = await wb.webview('EXPLAIN · line 25');
+    const text = await preview.evaluate(() => document.body.innerText);
+    expect(text).toContain('SELECT * FROM users ORDER BY created_at DESC');
+    expect(text).toMatch(/Seq Scan|Index Scan|Sort/);
+  });
+
+  it('"pglens: Show Plan" opens the plan view, whose fix button edits the query', async () => {
+    await wb.goTo(25, 45);
+    await wb.runCommand('pglens: Show Plan');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Plan: users.ts' }).first().waitFor();
+    const plan = await wb.webview('List the columns explicitly');
+    const policies = await plan.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')));
+    expect(policies[0]).toMatch(/^default-src 'none'; img-src data:; style-src 'nonce-[A-Za-z0-9+/=]+'; script-src 'nonce-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'$/);
+    await wb.runCommand('View: Close Panel');
+    await screenshot(wb, 'vscode-plan.png');
+
+    await plan.locator('button[data-action="applyFix"]', { hasText: 'List the columns explicitly' }).click();
+    const query = wb.line('FROM users ORDER BY created_at DESC');
+    await expect.poll(() => wb.lineText(query), { timeout: 15_000 }).toMatch(/'SELECT id, email, [a-z_, ]+ FROM users ORDER BY created_at DESC'/);
+    // Re-analysed: the select-star finding on that query is gone, its missing-limit stays.
+    await wb.problemsOf('users.ts', 'Ln 25, Col 45', 0);
+    await wb.problemsOf('users.ts', 'Ln 25, Col 38', 1);
+  });
+
   it('applies the Add LIMIT quick fix with Ctrl+. and the file changes', async () => {
     await wb.goTo(25, 40);
     await wb.quickFix('Add LIMIT 100');
-    await wb.line("ORDER BY created_at DESC LIMIT 100'").waitFor();
     await wb.page.keyboard.press('Control+S');
+    // Both edits (the plan view's column list, then this LIMIT) are on disk.
     await expect
       .poll(() => readFileSync(usersTs, 'utf8').split('\n')[24], { timeout: 10_000 })
-      .toBe("  const { rows } = await pool.query('SELECT * FROM users ORDER BY created_at DESC LIMIT 100');");
-    // The finding it fixed is gone; the select-star on the same query stays.
-    const problems = await wb.problems();
-    await expect.poll(() => problems.locator('.monaco-list-row', { hasText: 'Ln 25, Col 38' }).count(), { timeout: 15_000 }).toBe(0);
-    await expect(problems.locator('.monaco-list-row', { hasText: 'Ln 25, Col 45' }).count()).resolves.toBe(1);
+      .toMatch(/^ {2}const \{ rows \} = await pool\.query\('SELECT id, email, full_name, [a-z_, ]+ FROM users ORDER BY created_at DESC LIMIT 100'\);$/);
+    // Both findings on that query are gone.
+    await wb.problemsOf('users.ts', 'Ln 25,', 0);
   });
 
-  it('"pglens: Explain Query at Cursor" answers with a plan or says why not', async () => {
-    await wb.goTo(25, 45);
-    await wb.runCommand('pglens: Explain Query at Cursor');
-    const toast = wb.page.locator('.notification-toast', { hasText: 'pglens' });
-    const preview = wb.page.locator('.tabs-container .tab', { hasText: 'EXPLAIN users.ts line 25' });
-    await expect.poll(async () => (await toast.count()) + (await preview.count()), { timeout: 30_000 }).toBeGreaterThan(0);
-    if (await toast.count()) expect(await toast.first().innerText()).toMatch(/pglens(:| could not)/);
+  // Fails today: VS Code's language client drops the version a WorkspaceEdit is pinned to, so a fix
+  // computed before the last edit lands at old offsets. The server must not offer fixes from diagnostics
+  // of an older document version (server/src/lsp/code-actions.ts). Turn into it() once it does.
+  it.fails('never applies a quick fix computed before the last edit', async () => {
+    await wb.openFile('users.ts', 'src');
+    await wb.problemsOf('users.ts', 'Ln 67, Col 6');
+    await wb.goTo(67, 12); // after SELECT in signupsSince's query; its missing-limit fix appends to line 71
+    // Within the debounce: a new line moves the query's end down, then straight to Ctrl+. on SELECT.
+    await wb.page.keyboard.press('Enter');
+    await wb.page.keyboard.press('ArrowUp');
+    await wb.page.keyboard.press('End');
+    await wb.page.keyboard.press('Home');
+    await wb.page.keyboard.press('ArrowRight');
+    await wb.quickFix('Add LIMIT 100');
+    await wb.page.keyboard.press('Control+S');
+    await expect.poll(() => readFileSync(usersTs, 'utf8'), { timeout: 10_000 }).toContain('LIMIT 100');
+    const lines = readFileSync(usersTs, 'utf8').split('\n');
+    expect(lines.slice(66, 73).join('\n')).toMatch(/GROUP BY 1\n\s+ORDER BY 1 LIMIT 100`,$/);
+  });
+
+  it('"pglens: Connect to Database…" keeps the URL out of settings and plans on that database', async () => {
+    const password = 'e2e-not-in-settings';
+    await wb.runCommand('pglens: Connect to Database…');
+    const input = wb.page.locator('.quick-input-widget input');
+    await input.fill('mysql://nope');
+    await wb.page.locator('.quick-input-message', { hasText: 'postgres:// or postgresql://' }).waitFor();
+    await input.fill(`postgresql://postgres:${password}@127.0.0.1:5432/test`);
+    await wb.page.keyboard.press('Enter');
+    const item = wb.statusItem('pglens.status');
+    await expect.poll(() => item.innerText(), { timeout: 30_000 }).toContain('test@127.0.0.1');
+    const files = settingsFiles(codeServer.userDataDir, codeServer.folder);
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) expect(readFileSync(file, 'utf8'), file).not.toContain(password);
+
+    await wb.runCommand('pglens: Disconnect from Database');
+    await expect.poll(() => item.innerText(), { timeout: 60_000 }).toContain('sandbox');
   });
 });
+
+/** Every settings.json under `folders`: where a URL saved as a setting would land. */
+function settingsFiles(...folders: string[]): string[] {
+  const found: string[] = [];
+  for (const folder of folders.filter((f) => existsSync(f))) {
+    for (const entry of readdirSync(folder, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name === 'settings.json') found.push(join(entry.parentPath, entry.name));
+    }
+  }
+  return found;
+}

@@ -1,4 +1,4 @@
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -74,9 +74,30 @@ export class Workbench {
     return panel;
   }
 
+  /**
+   * Rows of the Problems panel for files matching `file` that contain `text`, once there are `count`
+   * of them. The panel's filter keeps the list short: it only renders the rows in view.
+   */
+  async problemsOf(file: string, text: string, count = 1, timeout = 30_000): Promise<void> {
+    const panel = await this.problems();
+    const filter = this.page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
+    await filter.fill(file);
+    const rows = panel.locator('.monaco-list-row', { hasText: text });
+    try {
+      await expect_(async () => (await rows.count()) === count, timeout, `${count} problem rows with "${text}" in ${file}`);
+    } finally {
+      await filter.fill('');
+    }
+  }
+
   /** A line of the editor holding `text`. */
   line(text: string): Locator {
     return this.page.locator('.editor-instance .view-lines .view-line', { hasText: text }).first();
+  }
+
+  /** The text of an editor line as typed: the editor draws spaces as no-break spaces. */
+  async lineText(line: Locator): Promise<string> {
+    return (await line.innerText()).replace(/\u00a0/g, ' ');
   }
 
   /** The hover widget's content once it shows `text`. */
@@ -116,5 +137,31 @@ export class Workbench {
   /** A status bar item by the id its extension gave it (VS Code prefixes the extension's id). */
   statusItem(id: string): Locator {
     return this.page.locator(`.statusbar-item[id$="${id}"]`).first();
+  }
+
+  /**
+   * The content frame of a webview (VS Code nests it: iframe.webview > iframe#active-frame) whose text
+   * contains `text`, once one does.
+   */
+  async webview(text: string, timeout = 30_000): Promise<Frame> {
+    const deadline = Date.now() + timeout;
+    while (Date.now() < deadline) {
+      for (const frame of this.page.frames()) {
+        if (frame.name() !== 'active-frame' && !frame.url().includes('fake.html')) continue;
+        const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+        if (body.includes(text)) return frame;
+      }
+      await this.page.waitForTimeout(250);
+    }
+    throw new Error(`no webview shows "${text}" within ${timeout} ms`);
+  }
+}
+
+/** Polls `condition` until it holds, or throws saying what did not happen. */
+async function expect_(condition: () => Promise<boolean>, timeout: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
