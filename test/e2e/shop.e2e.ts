@@ -155,7 +155,7 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     const plan = await wb.webview('List the columns explicitly');
     const policies = await plan.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')));
     expect(policies[0]).toMatch(/^default-src 'none'; img-src data:; style-src 'nonce-[A-Za-z0-9+/=]+'; script-src 'nonce-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'$/);
-    await wb.runCommand('View: Close Panel');
+    await wb.runCommand('View: Hide Panel');
     await screenshot(wb, 'vscode-plan.png');
 
     await plan.locator('button[data-action="applyFix"]', { hasText: 'List the columns explicitly' }).click();
