@@ -77,7 +77,7 @@ export async function runPlanStage(
 ): Promise<PlanStageResult> {
   const result: PlanStageResult = { findings: [], plans: [] };
   if (analysis.skipped || !planRulesOn(context.settings)) return result;
-  const targets = analysis.statements.flatMap((statement) => explainable(statement) ?? []).slice(0, MAX_PLANNED_STATEMENTS);
+  const targets = await explainableTargets(analysis.statements, context.signal);
   const lines = new LineIndex(text);
   const anchors = new WeakMap<Finding, number[]>();
   let next = 0;
@@ -107,6 +107,24 @@ export async function runPlanStage(
   const findings = result.plans.flatMap((plan) => plan.findings);
   result.findings = applySuppressions(findings, findSuppressions(text, lines), (finding) => anchors.get(finding) ?? []);
   return result;
+}
+
+/**
+ * The statements to plan, at most MAX_PLANNED_STATEMENTS. Reading each one's facts walks its AST; on
+ * a document of tens of thousands of statements that is long enough to make a hover wait, so the walk
+ * gives way to other work every few hundred statements.
+ */
+async function explainableTargets(statements: readonly AnalyzedStatement[], signal: AbortSignal | undefined): Promise<ExplainableStatement[]> {
+  const targets: ExplainableStatement[] = [];
+  for (let i = 0; i < statements.length && targets.length < MAX_PLANNED_STATEMENTS; i++) {
+    if (i > 0 && i % 250 === 0) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) break;
+    }
+    const target = explainable(statements[i]);
+    if (target) targets.push(target);
+  }
+  return targets;
 }
 
 /** False when the user turned every plan rule off: no plan needs to be read for diagnostics. */

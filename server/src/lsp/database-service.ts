@@ -16,8 +16,10 @@ export interface DatabaseServiceOptions {
   sendStatus(status: DatabaseStatus): void;
   /** Shown once per distinct problem while it lasts: a wrong password is not repeated per document. */
   showError(message: string): void;
-  /** Plans changed (the database became usable, came back, or was replaced): re-analyse what is open. */
+  /** The database was replaced or a server's catalog arrived (rules read it): re-analyse what is open. */
   reanalyze(): void;
+  /** The database became usable (or came back): plan what is open again; the static findings stand. */
+  replan(): void;
   env?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -189,9 +191,12 @@ export class DatabaseService {
     if (state.status === 'connected' || state.status === 'embedded') {
       this.everAvailable = true;
       this.shown = '';
-      // Read the catalog first, so the re-analysis already has the real keys and row estimates.
-      void database.catalog().finally(() => {
-        if (database === this.database) this.options.reanalyze();
+      // Read the catalog first, so the plans already have the row estimates. A server's catalog also
+      // changes what the static rules know (real keys); the sandbox's is the workspace's DDL again.
+      void database.catalog().then((catalog) => {
+        if (database !== this.database) return;
+        if (database.kind === 'server' && catalog) this.options.reanalyze();
+        else this.options.replan();
       });
     }
   }

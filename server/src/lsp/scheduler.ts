@@ -36,6 +36,8 @@ interface DocumentState {
   /** The refinement of `result` in progress; it shares the run's cancellation. */
   refining?: { source: CancellationTokenSource; promise: Promise<void> };
   result?: AnalysisResult;
+  /** The first stage's result that `result` refines (the same object when nothing refined it yet). */
+  base?: AnalysisResult;
 }
 
 /**
@@ -106,6 +108,22 @@ export class AnalysisScheduler {
     this.states.delete(uri);
   }
 
+  /**
+   * Runs the second stage again on every current first-stage result, without analysing the text again
+   * (a database came up: the plans changed, the static findings did not).
+   */
+  refineAgain(): void {
+    const refine = this.options.refine;
+    if (!refine) return;
+    for (const [uri, state] of this.states) {
+      const base = state.base;
+      if (!base || state.running || base.version !== this.options.documents.get(uri)?.version) continue;
+      state.refining?.source.cancel();
+      const source = new CancellationTokenSource();
+      state.refining = { source, promise: this.refineResult(uri, state, base, source, refine) };
+    }
+  }
+
   /** Resolves when the document's refinement in progress (if any) is done; for tests and benchmarks. */
   async settled(uri: string): Promise<void> {
     await this.states.get(uri)?.refining?.promise;
@@ -162,7 +180,7 @@ export class AnalysisScheduler {
     const result: AnalysisResult = { uri, version: document.version, document, analysis };
     const state = this.states.get(uri);
     if (!state) return undefined; // closed meanwhile
-    state.result = result;
+    state.result = state.base = result;
     this.publish(document, result);
     const refine = this.options.refine;
     if (refine && !token.isCancellationRequested) {
@@ -187,7 +205,7 @@ export class AnalysisScheduler {
       const refined = await refine(result.document, result.analysis, token);
       const current = this.options.documents.get(uri);
       if (!refined || token.isCancellationRequested || current?.version !== result.version) return;
-      if (this.states.get(uri) !== state || state.result !== result) return; // closed, or a newer result
+      if (this.states.get(uri) !== state || state.base !== result) return; // closed, or a newer result
       const next: AnalysisResult = { ...result, analysis: refined };
       state.result = next;
       this.publish(result.document, next);

@@ -90,6 +90,7 @@ export function createServer(connection: Connection): PglensServer {
     sendStatus: (status) => void connection.sendNotification(STATUS_NOTIFICATION, status),
     showError: (message) => void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message }),
     reanalyze: () => void scheduler.reanalyze(),
+    replan: () => scheduler.refineAgain(),
   });
   const configureDatabase = (reconnect = false) => database.configure({ settings: settings.current, clientUrl, roots }, reconnect);
 
