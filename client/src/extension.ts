@@ -1,6 +1,6 @@
 import { commands, window, workspace, type Disposable, type ExtensionContext } from 'vscode';
 import { connectDatabase, disconnectDatabase, sendDatabaseUrl } from './commands/database';
-import { explainQuery } from './commands/explain';
+import { explainFromLink, explainQuery } from './commands/explain';
 import { COMMANDS, type CommandId } from './commands/ids';
 import { showPlan } from './commands/show-plan';
 import { suggestIndexes } from './commands/suggest-indexes';
@@ -23,11 +23,14 @@ export async function activate(context: ExtensionContext): Promise<void> {
   const trace = new ProtocolTraceChannel(output);
   const secret = new DatabaseSecret(context.secrets);
   await secret.load();
-  server = new LanguageServer(context, { output, trace }, () => secret.current);
-  const running = server;
   const explainDocuments = new ExplainDocuments();
+  server = new LanguageServer(context, { output, trace }, {
+    databaseUrl: () => secret.current,
+    explainFromLink: (args, run) => explainFromLink(explainDocuments, args, run),
+  });
+  const running = server;
 
-  const register = (id: CommandId, run: () => unknown): Disposable => commands.registerCommand(id, run);
+  const register = (id: CommandId, run: (...args: unknown[]) => unknown): Disposable => commands.registerCommand(id, run);
   context.subscriptions.push(
     output,
     { dispose: () => trace.close() },
@@ -39,7 +42,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     register(COMMANDS.disconnectDatabase, () => disconnectDatabase(running, secret)),
     register(COMMANDS.explainQuery, () => explainQuery(running, explainDocuments, false)),
     register(COMMANDS.explainAnalyzeQuery, () => explainQuery(running, explainDocuments, true)),
-    register(COMMANDS.showPlan, () => showPlan(running)),
+    register(COMMANDS.showPlan, (...args) => showPlan(running, args)),
     register(COMMANDS.suggestIndexes, () => suggestIndexes(running)),
     register(COMMANDS.restartServer, () => restart(running)),
     register(COMMANDS.showOutput, () => output.show(true)),

@@ -9,7 +9,7 @@ import {
 } from 'vscode-languageclient/node';
 import * as path from 'node:path';
 import { STATUS_NOTIFICATION, type DatabaseStatus } from '../../server/src/protocol';
-import { clientOptions } from './client-options';
+import { clientOptions, type ClientHooks } from './client-options';
 import { UnsupportedByServer } from './server-errors';
 import type { ServerState } from './status/status-presentation';
 
@@ -28,13 +28,13 @@ export class LanguageServer {
   readonly onDidChangeState = this.stateChanged.event;
   readonly onDidChangeStatus = this.statusChanged.event;
 
-  constructor(context: ExtensionContext, channels: { output: LogOutputChannel; trace: LogOutputChannel }, databaseUrl: () => string | undefined) {
+  constructor(context: ExtensionContext, channels: { output: LogOutputChannel; trace: LogOutputChannel }, hooks: ClientHooks) {
     const module = context.asAbsolutePath(path.join('dist', 'server.js'));
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.ipc },
       debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
-    this.client = new LanguageClient('pglens', 'pglens', serverOptions, clientOptions(channels, databaseUrl));
+    this.client = new LanguageClient('pglens', 'pglens', serverOptions, clientOptions(channels, hooks));
     this.client.onDidChangeState(({ newState }) => {
       if (newState !== State.Running) this.setStatus(undefined);
       this.stateChanged.fire(this.state);

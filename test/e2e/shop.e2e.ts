@@ -148,11 +148,25 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     expect(text).toMatch(/Seq Scan|Index Scan|Sort/);
   });
 
+  it('the hover’s links run EXPLAIN ANALYZE and open the plan view', async () => {
+    await wb.goTo(25, 45);
+    const token = wb.line('SELECT * FROM users ORDER BY created_at DESC').locator('span > span', { hasText: 'created_at' }).first();
+    await (await wb.hover(token, 'Run EXPLAIN ANALYZE')).locator('a', { hasText: 'Run EXPLAIN ANALYZE' }).click();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'EXPLAIN ANALYZE users.ts line 25' }).first().waitFor();
+    await wb.webview('EXPLAIN ANALYZE · line 25');
+
+    await wb.goTo(25, 45);
+    await (await wb.hover(token, 'Show Plan')).locator('a', { hasText: 'Show Plan' }).click();
+    await wb.page.locator('.tabs-container .tab', { hasText: 'Plan: users.ts' }).first().waitFor();
+    await wb.webview('List the columns explicitly');
+  });
+
   it('"pglens: Show Plan" opens the plan view, whose fix button edits the query', async () => {
     await wb.goTo(25, 45);
+    const earlier = wb.page.frames(); // the plan view the hover opened: this command renders a new page in it
     await wb.runCommand('pglens: Show Plan');
     await wb.page.locator('.tabs-container .tab', { hasText: 'Plan: users.ts' }).first().waitFor();
-    const plan = await wb.webview('List the columns explicitly');
+    const plan = await wb.webview('List the columns explicitly', { except: earlier });
     const policies = await plan.evaluate(() => [...document.querySelectorAll('meta[http-equiv="Content-Security-Policy"]')].map((m) => m.getAttribute('content')));
     expect(policies[0]).toMatch(/^default-src 'none'; img-src data:; style-src 'nonce-[A-Za-z0-9+/=]+'; script-src 'nonce-[A-Za-z0-9+/=]+'; base-uri 'none'; form-action 'none'$/);
     await wb.runCommand('View: Hide Panel');

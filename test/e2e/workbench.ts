@@ -82,6 +82,8 @@ export class Workbench {
     const panel = await this.problems();
     const filter = this.page.locator('.markers-panel-action-filter input, .viewpane-filter input').first();
     await filter.fill(file);
+    // The file's own row first: a count of 0 means nothing before the panel has drawn its rows.
+    await panel.locator('.monaco-list-row', { hasText: file }).first().waitFor({ timeout });
     const rows = panel.locator('.monaco-list-row', { hasText: text });
     try {
       await expect_(async () => (await rows.count()) === count, timeout, `${count} problem rows with "${text}" in ${file}`);
@@ -141,12 +143,14 @@ export class Workbench {
 
   /**
    * The content frame of a webview (VS Code nests it: iframe.webview > iframe#active-frame) whose text
-   * contains `text`, once one does.
+   * contains `text`, once one does; frames in `except` (a page since replaced) do not count.
    */
-  async webview(text: string, timeout = 30_000): Promise<Frame> {
+  async webview(text: string, options: { except?: readonly Frame[]; timeout?: number } = {}): Promise<Frame> {
+    const timeout = options.timeout ?? 30_000;
     const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
       for (const frame of this.page.frames()) {
+        if (frame.isDetached() || options.except?.includes(frame)) continue;
         if (frame.name() !== 'active-frame' && !frame.url().includes('fake.html')) continue;
         const body = await frame.evaluate(() => document.body?.innerText ?? '').catch(() => '');
         if (body.includes(text)) return frame;

@@ -3,13 +3,16 @@ import { PLAN_REQUEST, type PlanRequestParams, type PlanResponse } from '../../.
 import type { LanguageServer } from '../language-server';
 import { showPlanView } from '../plan/plan-view';
 import { describeServerError } from '../server-errors';
-import { cursorInSqlEditor } from './cursor';
+import { queryTarget } from './cursor';
 
-/** "Show Plan": the plan of the query at the cursor (`pglens/plan`), in the plan webview. */
-export async function showPlan(server: LanguageServer): Promise<void> {
-  const cursor = cursorInSqlEditor();
-  if (!cursor) return;
-  const params: PlanRequestParams = { ...cursor.params, analyze: false };
+/**
+ * "Show Plan": the plan of the query (`pglens/plan`) in the plan webview. The query is the one at the
+ * cursor, or the one a hover's "Show Plan" link names with `[uri, position]`.
+ */
+export async function showPlan(server: LanguageServer, args: readonly unknown[] = []): Promise<void> {
+  const target = queryTarget(args);
+  if (!target) return;
+  const params: PlanRequestParams = { ...target.params, analyze: false };
   let response: PlanResponse | null;
   try {
     response = await window.withProgress({ location: ProgressLocation.Window, title: 'pglens: planning the query…' }, () =>
@@ -21,8 +24,8 @@ export async function showPlan(server: LanguageServer): Promise<void> {
     return;
   }
   if (!response) {
-    void window.showInformationMessage('pglens: there is no query at the cursor to plan.');
+    void window.showInformationMessage('pglens: there is no query there to plan.');
     return;
   }
-  showPlanView(response, cursor.uri);
+  showPlanView(response, target.uri);
 }
