@@ -72,11 +72,11 @@ describe('language server over stdio', () => {
     });
   });
 
-  it('registers a watcher for .sql files when the client allows dynamic registration', async () => {
+  it('registers watchers for .sql and script files when the client allows dynamic registration', async () => {
     await expect.poll(() => client.serverRequests.find((r) => r.method === 'client/registerCapability')).toBeDefined();
     const registration = client.serverRequests.find((r) => r.method === 'client/registerCapability');
     expect(registration?.params).toMatchObject({
-      registrations: [{ method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*.sql' }] } }],
+      registrations: [{ method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }] } }],
     });
   });
 

@@ -4,6 +4,7 @@ import {
   CodeActionKind,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   ResponseError,
   ErrorCodes,
   MessageType,
@@ -36,6 +37,8 @@ import { registerPlanCommands } from './plan-commands';
 import { planHoverSection } from './plan-hover';
 import { registerIndexSuggestions } from './index-suggestions';
 import { AnalysisScheduler } from './scheduler';
+import { CodeIndexService } from './code-index-service';
+import { loopHover } from './loop-hover';
 import { SchemaEdits } from './schema-edits';
 import { SettingsStore } from './settings-store';
 import { WorkspaceSchema } from './workspace-schema';
@@ -92,6 +95,8 @@ export function createServer(connection: Connection): PglensServer {
     reanalyze: () => void scheduler.reanalyze(),
     replan: () => scheduler.refineAgain(),
   });
+  const openDocuments = () => documents.all().map((document) => ({ uri: document.uri, file: identifyDocument(document.uri, document.languageId).file }));
+  const loops = new CodeIndexService({ log, reanalyze: (uris) => void scheduler.reanalyze(uris), openDocuments });
   const configureDatabase = (reconnect = false) => database.configure({ settings: settings.current, clientUrl, roots }, reconnect);
 
   const scheduler = new AnalysisScheduler({
@@ -107,10 +112,15 @@ export function createServer(connection: Connection): PglensServer {
       const workspaceCatalog = schema?.catalog ?? EMPTY_CATALOG;
       // A connected server's catalog wins for the rules; static analysis never waits for it.
       const serverCatalog = database.rulesCatalog;
-      const analysis = analyzeDocument(identity.file, document.getText(), {
+      const text = document.getText();
+      const analysis = analyzeDocument(identity.file, text, {
         catalog: serverCatalog ? layeredCatalog(serverCatalog, workspaceCatalog) : workspaceCatalog,
         settings: settings.current,
       });
+      if (identity.kind === 'script' && !analysis.skipped) {
+        loops.documentChanged(identity.file, document.uri, text);
+        analysis.findings.push(...loops.findingsFor(identity.file));
+      }
       for (const { code, error } of analysis.ruleErrors) log.error(`pglens: rule ${code} failed on ${document.uri}`, error);
       return analysis;
     },
@@ -193,6 +203,8 @@ export function createServer(connection: Connection): PglensServer {
     clientUrl = databaseUrl;
     settings.initialize(options);
     roots = workspaceRoots(params);
+    loops.configure(settings.current);
+    void loops.indexWorkspace(roots);
     schema = new WorkspaceSchema({
       roots,
       openSqlTexts,
@@ -216,10 +228,13 @@ export function createServer(connection: Connection): PglensServer {
         await connection.client.register(DidChangeConfigurationNotification.type, { section: 'pglens' });
       }
       if (support.watchedFilesRegistration) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.sql' }] });
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }],
+        });
       }
       const before = JSON.stringify(settings.current);
       const after = await settings.refresh();
+      loops.configure(after);
       await configureDatabase();
       if (JSON.stringify(after) !== before) await scheduler.reanalyze();
     }),
@@ -227,7 +242,7 @@ export function createServer(connection: Connection): PglensServer {
 
   connection.onDidChangeConfiguration(
     guarded(log, 'didChangeConfiguration', undefined, async (params) => {
-      await settings.refresh(pglensSection(params.settings));
+      loops.configure(await settings.refresh(pglensSection(params.settings)));
       await configureDatabase();
       await scheduler.reanalyze();
     }),
@@ -269,6 +284,11 @@ export function createServer(connection: Connection): PglensServer {
   connection.onDidChangeWatchedFiles(
     guarded(log, 'didChangeWatchedFiles', undefined, ({ changes }) => {
       if (changes.some((change) => /\.sql$/i.test(change.uri))) schema?.scheduleReload(100);
+      for (const change of changes) {
+        // Open documents reach the index through their analysis; the disk speaks for the others.
+        if (documents.get(change.uri)) continue;
+        void loops.fileChangedOnDisk(identifyDocument(change.uri).file, change.type === FileChangeType.Deleted);
+      }
     }),
   );
 
@@ -276,7 +296,8 @@ export function createServer(connection: Connection): PglensServer {
     guarded(log, 'hover', null, async (params, token: CancellationToken) => {
       const result = await scheduler.analysisFor(params.textDocument.uri);
       if (!result || token.isCancellationRequested) return null;
-      return queryHover(result.document, result.analysis, params.position, { sections: hoverSections, token, log });
+      const hover = await queryHover(result.document, result.analysis, params.position, { sections: hoverSections, token, log });
+      return hover ?? loopHover(result.document, result.analysis, params.position);
     }),
   );
 
