@@ -12,7 +12,7 @@ const out = resolve(process.argv[2] ?? join(root, 'pglens.vsix'));
 const stage = mkdtempSync(join(tmpdir(), 'pglens-package-'));
 try {
   // What .vscodeignore lets into the package, and the ignore file itself.
-  for (const path of ['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images/icon.png', 'syntaxes', 'docs/rules']) {
+  for (const path of ['package.json', '.vscodeignore', 'README.md', 'CHANGELOG.md', 'LICENSE', 'images/icon.png', 'syntaxes', 'docs/rules', 'docs/editors.md']) {
     if (existsSync(join(root, path))) cpSync(join(root, path), join(stage, path), { recursive: true });
   }
   const run = (command, args, cwd) => execFileSync(command, args, { cwd, stdio: 'inherit' });

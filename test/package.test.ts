@@ -36,6 +36,7 @@ describe('pglens.vsix', () => {
       'readme.md',
       'changelog.md',
       'LICENSE.txt',
+      'docs/editors.md',
       ...readdirSync(join(root, 'docs', 'rules')).map((page) => `docs/rules/${page}`),
     ];
     for (const name of required) expect(entry(name), name).toBeDefined();
