@@ -2,9 +2,11 @@
  * `query-in-loop` on a generated 1,000-file workspace (~200k lines of pg/Prisma/Kysely code with planted
  * N+1s): building the workspace index and computing every file's findings, against ESLint 10 running
  * only `no-await-in-loop` (with @typescript-eslint/parser) on the same files in the same run.
+ * The whole `pglens check` CLI (every static rule, no database) is timed on the same files too.
  * Targets: time ratio ≤ 1.5, resident memory after indexing ≤ 300 MB.
  * Run: `npm run build && node --expose-gc dist/query-in-loop.bench.js [files]`.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -38,6 +40,16 @@ export async function eslintNoAwaitInLoop(root: string, patterns: string[]): Pro
   const fatal = results.flatMap((result) => result.messages.filter((message) => message.fatal));
   if (fatal.length) throw new Error(`ESLint could not parse the workspace: ${fatal[0].message}`);
   return results.reduce((sum, result) => sum + result.messages.length, 0);
+}
+
+/** The whole `pglens check` as users run it (static rules and query-in-loop, no database): findings and ms. */
+function pglensCheck(root: string): number {
+  const run = spawnSync(process.execPath, [join(process.cwd(), 'dist', 'cli.js'), 'check', root, '--no-db', '--format', 'json', '--fail-on', 'never'], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  if (run.status !== 0) throw new Error(`pglens check failed (${run.status}): ${run.stderr}`);
+  return (JSON.parse(run.stdout) as { findings: { code: string }[] }).findings.filter((f) => f.code === 'query-in-loop').length;
 }
 
 function residentMb(): number {
@@ -75,10 +87,12 @@ async function main(): Promise<void> {
 
     await eslintNoAwaitInLoop(root, warmup.map((file) => file.slice(root.length + 1)));
     const eslint = await timed(() => eslintNoAwaitInLoop(root, ['src/**/*.ts']));
+    const cli = await timed(() => pglensCheck(root));
 
     printTable(`query-in-loop on ${workspace.files.length} files, ${workspace.lines} lines (${workspace.plantedNPlusOne} planted N+1s)`, [
       { measure: 'ESLint no-await-in-loop (baseline)', ms: eslint.ms, 'ratio to baseline': 1, reported: eslint.value },
       { measure: 'pglens index + findings', ms: ours.ms, 'ratio to baseline': ours.ms / eslint.ms, reported: found },
+      { measure: 'pglens check (CLI: every rule, no database)', ms: cli.ms, 'ratio to baseline': cli.ms / eslint.ms, reported: cli.value },
       { measure: 'pglens re-check after editing one repository', ms: incremental.ms, 'ratio to baseline': incremental.ms / eslint.ms, reported: incremental.value },
     ]);
     console.log(`resident memory after indexing: ${rss.toFixed(0)} MB`);
