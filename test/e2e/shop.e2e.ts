@@ -52,7 +52,7 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     cpSync(join(root, 'examples', 'shop'), folder, { recursive: true });
     usersTs = join(folder, 'src', 'users.ts');
     // A re-analysis waits a full second after an edit, so the test of stale quick fixes can act inside that window.
-    codeServer = await startCodeServer({ vsix, folder, settings: { 'pglens.debounceMs': DEBOUNCE_MS } });
+    codeServer = await startCodeServer({ vsix, folder, settings: { 'pglens.debounceMs': DEBOUNCE_MS, 'pglens.trace.server': 'messages' } });
     browser = await launchChromium();
     wb = await Workbench.open(browser, codeServer.url);
   });
@@ -124,11 +124,18 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     await wb.problemsOf('users.ts', 'SELECT * returns every column of users');
   });
 
-  it('"pglens: Show Output" shows the pglens channel with the restart in it', async () => {
+  it('"pglens: Show Output" shows the pglens channel: the restart, and the protocol as pglens.trace.server asks', async () => {
     await wb.runCommand('pglens: Show Output');
-    const output = wb.page.locator('.part.panel .output-view, .part.panel [id="workbench.panel.output"]').first();
+    const output = wb.page.locator('.part.panel [id="workbench.panel.output"]').first();
     await output.waitFor();
-    await output.locator('.view-line', { hasText: 'pglens: restarting the language server' }).first().waitFor();
+    await expect(output.locator('.monaco-select-box, select').first().inputValue().catch(() => output.innerText())).resolves.toMatch(/pglens/);
+    // The channel is long: its filter keeps the line asked for in view.
+    const filter = wb.page.locator('.part.panel .viewpane-filter input').first();
+    for (const line of ['pglens: restarting the language server', "Sending request 'initialize"]) {
+      await filter.fill(line);
+      await output.locator('.view-line', { hasText: line }).first().waitFor();
+    }
+    await filter.fill('');
   });
 
   it('plans on the sandbox built from the shop’s migrations, as the status bar says', async () => {
