@@ -58,7 +58,9 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
   });
 
   afterEach(async (context) => {
-    if (context.task.result?.state === 'fail' && wb) await screenshot(wb, `failed-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`);
+    if (context.task.result?.state !== 'fail' || !wb) return;
+    mkdirSync(shots, { recursive: true });
+    await wb.page.screenshot({ path: join(shots, `failed-${context.task.name.replace(/\W+/g, '-').slice(0, 60)}.png`) });
   });
 
   afterAll(async () => {
