@@ -17,7 +17,7 @@ const response: PlanResponse = {
       severity: 'warning',
       code: 'select-star',
       message: 'SELECT * returns every column of users.',
-      data: { node: { id: 1, nodeType: 'Seq Scan', label: 'users' } },
+      data: { planNode: { id: 1, nodeType: 'Seq Scan', label: 'users' } },
       fixes: [
         { title: 'Suppress', edits: [] },
         { title: 'Replace * with the columns of users', edits: [], preferred: true },

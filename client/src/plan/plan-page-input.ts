@@ -31,8 +31,8 @@ export function fixOf(finding: Finding): NonNullable<Finding['fixes']>[number] |
   return finding.fixes?.find((fix) => fix.preferred) ?? finding.fixes?.[0];
 }
 
-/** A plan finding names its plan node in `data.node` (PlanFinding.node). */
+/** A plan finding names its plan node in `data.planNode` (server/src/analysis/plan-placement.ts). */
 function planNodeOf(finding: Finding): { id: number } | undefined {
-  const node = finding.data?.node as { id?: unknown } | undefined;
+  const node = finding.data?.planNode as { id?: unknown } | undefined;
   return typeof node?.id === 'number' ? { id: node.id } : undefined;
 }
