@@ -29,8 +29,10 @@ export function codeActions(params: CodeActionParams, context: CodeActionContext
   for (const diagnostic of params.context.diagnostics) {
     if (diagnostic.source !== 'pglens' || typeof diagnostic.code !== 'string' || !isDiagnosticData(diagnostic.data)) continue;
     const data = diagnostic.data;
-    // Without versioned edits nothing protects a stale range; offer actions on the current version only.
-    if (!context.support.documentChanges && data.version !== document.version) continue;
+    // Actions only for the version the finding was computed on. A versioned edit alone does not protect
+    // a stale range: VS Code's language client drops the version when it converts the edit, and the
+    // fix would land on moved text. The fresh diagnostics of the new version bring their own actions.
+    if (data.version !== document.version) continue;
     const target: EditTarget = { document: identity, version: data.version, versionOf: context.versionOf, exists: context.exists };
 
     for (const fix of data.fixes ?? []) {
