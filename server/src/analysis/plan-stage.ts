@@ -146,6 +146,8 @@ async function planTarget(
     analyzeWrites: settings.explain.analyzeWrites,
     statementTimeoutMs: settings.explain.statementTimeoutMs,
     signal: options.signal,
+    // Parsed by the analysis pass already: the runner need not parse it again.
+    statement: target.statement.statement,
   });
   const plan: StatementPlan = { statement: target.statement, sql: target.sql, outcome, findings: [] };
   if (!outcome.ok) {

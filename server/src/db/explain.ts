@@ -1,5 +1,5 @@
 import type { Node } from 'libpg-query';
-import { loadParser, parseSql, type ParsedStatement } from '../sql/parse';
+import { isParserLoaded, loadParser, parsedAlone, parseSql, type ParsedStatement } from '../sql/parse';
 import { statementType } from './ast';
 import { LruCache, statementKey } from './plan-cache';
 import { explainFailure, locateError, type ExplainFailure } from './explain-errors';
@@ -20,7 +20,11 @@ import { statementFacts, type StatementFacts } from './statement-facts';
  * - Writes get plain EXPLAIN; with `analyzeWrites: 'rollback'`, EXPLAIN ANALYZE inside BEGIN … ROLLBACK,
  *   refused when sequences, triggers or foreign tables would escape the rollback.
  * - `$n` parameters: the generic plan (GENERIC_PLAN on 16+, PREPARE + force_generic_plan before).
- * - The statement is sent with the extended protocol, so the server itself refuses a second one.
+ * - The statement is sent with the extended protocol, so the server itself refuses a second one — except
+ *   a plain EXPLAIN without `$n` whose text is ASCII without backslashes: it goes as a simple query (as
+ *   `psql` would send it), because such text lexes the same whatever the connection's
+ *   standard_conforming_strings, backslash_quote or client_encoding, so the server sees the one
+ *   statement our parser saw, behind `EXPLAIN (FORMAT JSON) `.
  */
 export interface ExplainOptions {
   /** Run the statement (EXPLAIN ANALYZE) for real timings and row counts. Default false. */
@@ -39,6 +43,12 @@ export interface ExplainOptions {
   signal?: AbortSignal;
   /** Reuse a plan from the cache when the statement, options and schema are unchanged. Default true. */
   cache?: boolean;
+  /**
+   * The statement as the caller already parsed it (parseSql, e.g. the analysis pass), so it is not
+   * parsed again; used only when `sql` is exactly that statement's text (see parsedAlone), else `sql`
+   * is parsed as without it.
+   */
+  statement?: ParsedStatement;
 }
 
 export interface ExplainSuccess {
@@ -112,18 +122,21 @@ export class ExplainRunner {
       if (outcome.ok) outcome.durationMs = performance.now() - started;
       return outcome;
     };
-    await loadParser();
-    const parsed = parseSql(sql);
-    if (!parsed.ok) return { ok: false, reason: 'syntax', message: `The query does not parse (${parsed.message}); fix the syntax first.`, offset: parsed.offset };
-    if (parsed.statements.length === 0) return { ok: false, reason: 'empty', message: 'There is no statement to explain.' };
-    if (parsed.statements.length > 1) {
-      return {
-        ok: false,
-        reason: 'multiple-statements',
-        message: `The text holds ${parsed.statements.length} statements; pglens explains exactly one at a time, so explain them separately.`,
-      };
+    if (!isParserLoaded()) await loadParser();
+    let statement = options.statement && parsedAlone(options.statement, sql);
+    if (!statement) {
+      const parsed = parseSql(sql);
+      if (!parsed.ok) return { ok: false, reason: 'syntax', message: `The query does not parse (${parsed.message}); fix the syntax first.`, offset: parsed.offset };
+      if (parsed.statements.length === 0) return { ok: false, reason: 'empty', message: 'There is no statement to explain.' };
+      if (parsed.statements.length > 1) {
+        return {
+          ok: false,
+          reason: 'multiple-statements',
+          message: `The text holds ${parsed.statements.length} statements; pglens explains exactly one at a time, so explain them separately.`,
+        };
+      }
+      statement = parsed.statements[0];
     }
-    const statement = parsed.statements[0];
     const facts = statementFacts(statement.stmt);
     if (facts.statement.kind === 'refused') return { ok: false, reason: 'not-explainable', message: facts.statement.reason };
     if (options.signal?.aborted) return cancelled();
@@ -232,12 +245,16 @@ export class ExplainRunner {
     const settings = timeoutSettings(plan.timeouts, session);
     const begin = ['BEGIN READ ONLY', ...settings];
     if (plan.facts.parameterCount === 0) {
+      // No values to bind: where the text lexes the same on any connection, the simple protocol (one
+      // Query message, as bare `pg` sends it) carries exactly the one statement the parser saw.
+      const simple = session.simple && lexesAlike(plan.text) ? session.simple : undefined;
+      const send = () => sendStatement(session, 'EXPLAIN (FORMAT JSON) ', plan.text, undefined, simple && ((text) => simple.call(session, text)));
       if (session.readOnlyByDefault && settings.length === 0) {
         // EXPLAIN without ANALYZE executes nothing, and this connection's every transaction is already
         // read-only with the timeouts asked for: one message, one round trip.
-        return extractJson(await sendStatement(session, 'EXPLAIN (FORMAT JSON) ', plan.text));
+        return extractJson(await send());
       }
-      return this.inTransaction(session, begin, () => sendStatement(session, 'EXPLAIN (FORMAT JSON) ', plan.text));
+      return this.inTransaction(session, begin, send);
     }
     const simple = session.simple;
     if (versionNum >= 160000 && simple) {
@@ -386,6 +403,17 @@ async function sendStatement(
     locateError(error, prefix.length);
     throw error;
   }
+}
+
+/**
+ * True when `text` is ASCII without a backslash. Only backslashes (standard_conforming_strings,
+ * backslash_quote, E'' strings) and multi-byte characters (client_encoding) make PostgreSQL's lexer
+ * depend on the connection's settings; without them the server splits the text exactly as our parser
+ * did, so a statement our parser read as one is one for the server too.
+ */
+function lexesAlike(text: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x01-\x5b\x5d-\x7f]*$/.test(text);
 }
 
 function isSingleStatement(text: string): boolean {

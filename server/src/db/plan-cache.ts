@@ -34,7 +34,8 @@ export class LruCache<V> {
  * The statement's identity for caching plans: its AST without source locations, so white space,
  * comments and keyword case do not matter but constants do (libpg-query's normalize/fingerprint drop
  * constants, and `status = 'done'` can plan differently from `'new'`). Memoised by the statement's
- * text; long keys are hashed to bound the cache's memory.
+ * text; all but short keys are hashed, to bound the cache's memory and because every plan-cache lookup
+ * hashes its whole key string (a statement's AST runs to kilobytes).
  */
 const keysByText = new LruCache<string>(2_000);
 const LOCATION = /"(?:stmt_)?location":\d+,?/g;
@@ -43,7 +44,7 @@ export function statementKey(text: string, stmt: Node): string {
   const known = keysByText.get(text);
   if (known !== undefined) return known;
   const json = JSON.stringify(stmt).replace(LOCATION, '');
-  const key = json.length > 4096 ? createHash('sha1').update(json).digest('base64url') : json;
+  const key = json.length > 64 ? createHash('sha1').update(json).digest('base64url') : json;
   keysByText.set(text, key);
   return key;
 }

@@ -1,4 +1,4 @@
-import type { PlanFinding } from './findings/plan-rule';
+import { formatCount, type PlanFinding } from './findings/plan-rule';
 import type { Plan, PlanNode } from './model';
 
 /**
@@ -109,15 +109,15 @@ function icon(finding: PlanFinding): string {
 }
 
 function formatCost(cost: number): string {
-  return cost >= 100 ? Math.round(cost).toLocaleString('en-US') : String(Math.round(cost * 100) / 100);
+  return cost >= 100 ? formatCount(cost) : String(Math.round(cost * 100) / 100);
 }
 
 function formatRows(rows: number): string {
-  return Number.isInteger(rows) || rows >= 100 ? Math.round(rows).toLocaleString('en-US') : rows.toFixed(2);
+  return Number.isInteger(rows) || rows >= 100 ? formatCount(rows) : rows.toFixed(2);
 }
 
 function formatMs(ms: number): string {
-  return ms >= 100 ? Math.round(ms).toLocaleString('en-US') : ms.toFixed(ms >= 10 ? 1 : 2);
+  return ms >= 100 ? formatCount(ms) : ms.toFixed(ms >= 10 ? 1 : 2);
 }
 
 function truncate(text: string): string {

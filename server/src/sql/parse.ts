@@ -82,9 +82,28 @@ function parseUncached(sql: string): ParseOutcome {
     const start = offsetOf(startByte);
     // stmt_len 0 means "to the end of the text".
     const end = raw.stmt_len ? offsetOf(startByte + raw.stmt_len) : sql.length;
-    statements.push({ stmt: raw.stmt, ...trimStatement(sql, start, end) });
+    const statement: ParsedStatement = { stmt: raw.stmt, ...trimStatement(sql, start, end) };
+    sources.set(statement, sql);
+    statements.push(statement);
   }
   return { ok: true, statements, offsetOf };
+}
+
+/** The text each statement parseSql returned was parsed from. */
+const sources = new WeakMap<ParsedStatement, string>();
+
+/**
+ * `statement` as parsing `text` alone gives it (the one statement, spanning all of `text`), when
+ * `statement` came from parseSql and `text` is exactly its slice of the text parsed; else undefined.
+ * A statement's slice starts after a top-level `;` (or at the start) and holds no other, so it lexes
+ * and parses alone as it did in context: callers that already parsed a document (the analysis pass)
+ * need not parse the statement again. The AST's own `location`s stay those of the original text.
+ */
+export function parsedAlone(statement: ParsedStatement, text: string): ParsedStatement | undefined {
+  const source = sources.get(statement);
+  if (source === undefined || statement.end - statement.start !== text.length) return undefined;
+  if (source.slice(statement.start, statement.end) !== text) return undefined;
+  return { stmt: statement.stmt, start: 0, end: text.length };
 }
 
 /**
