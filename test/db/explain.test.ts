@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExplainRunner, type ExplainOutcome, type ExplainSuccess } from '../../server/src/db/explain';
 import { PostgresDatabase } from '../../server/src/db/postgres-database';
 import { parsePlan } from '../../server/src/plan/parse';
+import { parseSql } from '../../server/src/sql/parse';
 import { createTestDatabase, SHOP_SCHEMA, type TestDatabase } from './test-database';
 
 let testDb: TestDatabase;
@@ -97,6 +98,26 @@ describe('refusals', () => {
     expect(outcome).toMatchObject({ ok: false, reason: 'multiple-statements' });
     const { rows } = await testDb.client.query("SELECT to_regclass('tiny') IS NOT NULL AS present, (SELECT count(*)::int FROM tiny) AS n");
     expect(rows[0]).toEqual({ present: true, n: 50 });
+  });
+
+  it('uses a statement parsed beforehand only for its own exact text', async () => {
+    const document = parseSql("SELECT count(*) FROM tiny; SELECT * FROM tiny WHERE label = 'a'");
+    if (!document.ok) throw new Error('does not parse');
+    const [first, second] = document.statements;
+    // The second statement's parse handed over with other text: the text is parsed (and refused) as it is.
+    const smuggled = await runner.explain('SELECT 1; DROP TABLE tiny', { statement: second, cache: false });
+    expect(smuggled).toMatchObject({ ok: false, reason: 'multiple-statements' });
+    const wrong = ok(await runner.explain("SELECT * FROM tiny WHERE label = 'a'", { statement: first, cache: false }));
+    expect(JSON.stringify(wrong.json)).toContain("'a'::text");
+    const own = ok(await runner.explain("SELECT * FROM tiny WHERE label = 'a'", { statement: second, cache: false }));
+    expect(own.json).toEqual(wrong.json);
+    const { rows } = await testDb.client.query("SELECT to_regclass('tiny') IS NOT NULL AS present");
+    expect(rows[0]).toEqual({ present: true });
+  });
+
+  it('explains text with backslashes and non-ASCII characters as written (extended protocol)', async () => {
+    const outcome = ok(await runner.explain("SELECT * FROM tiny WHERE label = E'\\'' OR label = 'München\\'", { cache: false }));
+    expect(JSON.stringify(outcome.json)).toContain('München');
   });
 
   it.each([
