@@ -6,6 +6,8 @@ export default defineConfig({
   plugins: [planViewAssetsVite()],
   test: {
     include: ['test/**/*.test.ts'],
+    // Builds dist/ once before any test file runs (tests spawn the built server and CLI).
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Protocol tests spawn the built server; keep the two cores for them rather than oversubscribing.

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../server/src/finding';
@@ -16,7 +16,6 @@ const FIXTURE = join(ROOT, 'test', 'fixtures', 'plan-workspace');
 let db: TestDatabase;
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
   db = await createTestDatabase(SHOP_SCHEMA);
 }, 120_000);
 

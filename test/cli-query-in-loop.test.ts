@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,7 +39,6 @@ function check(): Finding[] {
 }
 
 beforeAll(() => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
   workspace = mkdtempSync(join(tmpdir(), 'pglens-n-plus-one-'));
   writeFileSync(join(workspace, 'orders.ts'), ORDERS);
 });

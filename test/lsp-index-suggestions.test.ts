@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,7 +34,6 @@ interface CodeAction {
 }
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' });
   db = await createShopDatabase('CREATE EXTENSION hypopg;');
   workspace = mkdtempSync(join(tmpdir(), 'pglens-lsp-advisor-'));
   mkdirSync(join(workspace, 'src'));

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,7 +40,6 @@ const TS = [
 ].join('\n');
 
 beforeAll(async () => {
-  execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' });
   db = await createTestDatabase(SHOP_SCHEMA);
   proxy = new TcpProxy(5432);
   await proxy.open();

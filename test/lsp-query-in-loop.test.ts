@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,7 +42,6 @@ const loopFindings = (params: unknown) =>
   (params as PublishDiagnostics).diagnostics.filter((diagnostic) => diagnostic.code === 'query-in-loop');
 
 beforeAll(async () => {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, stdio: 'pipe' });
   workspace = mkdtempSync(join(tmpdir(), 'pglens-lsp-loops-'));
   writeFileSync(join(workspace, 'users.ts'), USERS_QUERYING);
   writeFileSync(join(workspace, 'orders.ts'), ORDERS);

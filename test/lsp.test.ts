@@ -41,10 +41,6 @@ interface Hover {
   range?: Diagnostic['range'];
 }
 
-beforeAll(() => {
-  execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' });
-}, 120_000);
-
 afterAll(() => {
   for (const client of clients) client.kill();
 });

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,7 +32,6 @@ describe.skipIf(!available)('pglens in Neovim (built-in LSP client)', () => {
   let dir: string;
 
   beforeAll(() => {
-    execFileSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'pipe' });
     dir = mkdtempSync(join(tmpdir(), 'pglens-nvim-'));
   }, 120_000);
 
