@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { discoverMigrations, readMigrationSql } from '../server/src/db/sandbox/migrations';
-import { compareNatural } from '../server/src/db/sandbox/natural-order';
+import { compareNatural } from '../server/src/text/natural-order';
 import { validateRowTargets } from '../server/src/db/sandbox/scale';
 
 const roots: string[] = [];

@@ -1,3 +1,5 @@
+import { compareNatural } from '../text/natural-order';
+
 /**
  * The order migration tools apply files in, and which files or sections undo a migration rather than
  * apply it. Paths compare naturally: runs of digits as numbers (`2_` before `10_`, timestamps in
@@ -5,13 +7,7 @@
  * `20240101120000_add/migration.sql` (Prisma) and `db/migrate/…` all come out in applied order.
  */
 export function compareMigrationPaths(a: string, b: string): number {
-  const left = chunks(normalise(a));
-  const right = chunks(normalise(b));
-  for (let i = 0; i < Math.min(left.length, right.length); i++) {
-    const order = compareChunk(left[i], right[i]);
-    if (order !== 0) return order;
-  }
-  return left.length - right.length || (a < b ? -1 : a > b ? 1 : 0);
+  return compareNatural(normalise(a), normalise(b));
 }
 
 /** Down / undo migrations: `down.sql` (diesel), `*.down.sql` (golang-migrate), `U2__x.sql` (Flyway undo). */
@@ -45,23 +41,4 @@ export function upMigrationText(text: string): string {
 
 function normalise(path: string): string {
   return path.replace(/\\/g, '/');
-}
-
-function chunks(text: string): string[] {
-  return text.match(/\d+|\D+/g) ?? [];
-}
-
-function compareChunk(a: string, b: string): number {
-  const aDigits = /^\d/.test(a);
-  const bDigits = /^\d/.test(b);
-  if (aDigits && bDigits) {
-    const x = a.replace(/^0+(?=\d)/, '');
-    const y = b.replace(/^0+(?=\d)/, '');
-    if (x.length !== y.length) return x.length - y.length;
-    if (x !== y) return x < y ? -1 : 1;
-    return 0;
-  }
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : 0;
 }

@@ -18,7 +18,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { compareNatural } from './natural-order';
+import { compareNatural } from '../../text/natural-order';
 
 export type MigrationTool = 'prisma' | 'supabase' | 'drizzle' | 'sql' | 'schema';
 
