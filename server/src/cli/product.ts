@@ -7,12 +7,15 @@ export const PRODUCT_VERSION: string = packageJson.version;
 
 const manifest = packageJson as { repository?: string | { url?: string } };
 
-/** The source repository (the manifest's `repository`), where `docs/` is published. */
-export const REPOSITORY_URL: string = repositoryUrl(manifest.repository) ?? 'https://github.com/pglens/pglens';
+/**
+ * The source repository (the manifest's `repository`), where `docs/` is published; undefined while the
+ * manifest names none, so output never points at an address that may not exist.
+ */
+export const REPOSITORY_URL: string | undefined = repositoryUrl(manifest.repository);
 
-/** The page that documents a rule: `docs/rules/<code>.md` in the repository. */
-export function ruleHelpUri(code: string): string {
-  return `${REPOSITORY_URL}/blob/main/docs/rules/${encodeURIComponent(code)}.md`;
+/** The page that documents a rule: `docs/rules/<code>.md` in the repository, when it is known. */
+export function ruleHelpUri(code: string): string | undefined {
+  return REPOSITORY_URL && `${REPOSITORY_URL}/blob/main/docs/rules/${encodeURIComponent(code)}.md`;
 }
 
 function repositoryUrl(repository: string | { url?: string } | undefined): string | undefined {
