@@ -52,7 +52,9 @@ describe('language server over stdio', () => {
     client = startServer();
     const result = await client.initialize({
       rootUri: workspaceUri,
-      initializationOptions: { debounceMs: 100 },
+      // The static protocol, without plans: the fixture's migrations would otherwise start the sandbox,
+      // whose plans are tested in lsp-plans.test.ts.
+      initializationOptions: { debounceMs: 100, database: { embedded: false } },
       capabilities: {
         workspace: {
           workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
