@@ -35,7 +35,8 @@ export class Workbench {
     const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: folder }).filter({ hasText: name }).first();
     await row.waitFor();
     await row.click();
-    const tab = this.page.locator('.tabs-container .tab.active', { hasText: name });
+    // By resource name: a webview tab titled "Plan: users.ts" must not count as the file's tab.
+    const tab = this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`);
     await tab.waitFor();
     const editor = this.page.locator('.editor-instance .monaco-editor').first();
     await editor.locator('.view-lines').waitFor();
