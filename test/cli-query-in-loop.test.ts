@@ -4,33 +4,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../server/src/finding';
+import { ORDERS, USERS_CACHED, USERS_QUERYING } from './helpers/n-plus-one-files';
 
 /** `pglens check` finds an N+1 whose query lives in another file, through the built CLI. */
 const ROOT = resolve(__dirname, '..');
 const CLI = join(ROOT, 'dist', 'cli.js');
 let workspace: string;
 
-const USERS_QUERYING = `import { Pool } from 'pg';
-const pool = new Pool();
-export async function loadUser(id: number) {
-  const { rows } = await pool.query('SELECT id, email FROM users WHERE id = $1', [id]);
-  return rows[0];
-}
-`;
-const USERS_CACHED = `const cache = new Map<number, { id: number }>();
-export async function loadUser(id: number) {
-  return cache.get(id);
-}
-`;
-const ORDERS = `import { loadUser } from './users';
-export async function owners(ids: number[]) {
-  const result = [];
-  for (const id of ids) {
-    result.push(await loadUser(id));
-  }
-  return result;
-}
-`;
 
 function check(): Finding[] {
   const run = spawnSync(process.execPath, [CLI, 'check', workspace, '--format', 'json', '--no-db'], { encoding: 'utf8' });

@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LspClient, type PublishDiagnostics } from './helpers/lsp-client';
+import { ORDERS, USERS_CACHED, USERS_QUERYING } from './helpers/n-plus-one-files';
 
 /**
  * query-in-loop through the real server: the workspace is indexed from disk, so an N+1 through a
@@ -13,27 +14,6 @@ import { LspClient, type PublishDiagnostics } from './helpers/lsp-client';
 const ROOT = resolve(__dirname, '..');
 const SERVER = join(ROOT, 'dist', 'server.js');
 
-const USERS_QUERYING = `import { Pool } from 'pg';
-const pool = new Pool();
-export async function loadUser(id: number) {
-  const { rows } = await pool.query('SELECT id, email FROM users WHERE id = $1', [id]);
-  return rows[0];
-}
-`;
-const USERS_CACHED = `const cache = new Map<number, { id: number }>();
-export async function loadUser(id: number) {
-  return cache.get(id);
-}
-`;
-const ORDERS = `import { loadUser } from './users';
-export async function owners(ids: number[]) {
-  const result = [];
-  for (const id of ids) {
-    result.push(await loadUser(id));
-  }
-  return result;
-}
-`;
 
 let workspace: string;
 let client: LspClient;
