@@ -1,55 +1,33 @@
 import type { Session } from '../db/queryable';
-import type { Plan } from '../plan/model';
 import { quoteIdent } from '../sql/identifiers';
 import { indexDdl, type IndexDefinition } from './index-definition';
 import type { Planner } from './planner';
 import type { AdvisorSettings } from './settings';
-import { trialFailure, type TrialOutcome, type Verifier } from './verifier';
+import { PlanningVerifier, trialFailure, type TrialOutcome, type Verifier } from './verifier';
 
 /**
  * Verification with hypopg: hypothetical indexes live in this backend's memory only, are seen by the
  * planner and by nothing else, and cost nothing to make. They ignore ROLLBACK, so every one is dropped
  * after its trial and `hypopg_reset()` runs at the start and the end.
  */
-export class HypopgVerifier implements Verifier {
+export class HypopgVerifier extends PlanningVerifier implements Verifier {
   readonly method = 'hypopg' as const;
   private readonly fn: (name: string) => string;
 
   constructor(
-    private readonly session: Session,
-    private readonly planner: Planner,
+    session: Session,
+    planner: Planner,
     /** The schema hypopg's functions live in. */
     schema: string,
-    private readonly settings: AdvisorSettings,
+    settings: AdvisorSettings,
   ) {
+    super(session, planner, settings);
     this.fn = (name) => `${quoteIdent(schema)}.${name}`;
   }
 
-  get plannerCalls(): number {
-    return this.planner.calls;
-  }
-
   async begin(): Promise<void> {
-    await this.session.control([
-      'BEGIN READ ONLY',
-      `SET LOCAL statement_timeout = ${this.settings.statementTimeoutMs}`,
-      `SET LOCAL lock_timeout = ${this.settings.lockTimeoutMs}`,
-      ...this.planner.transactionSettings(),
-    ]);
+    await this.openTransaction('READ ONLY');
     await this.session.query(`SELECT ${this.fn('hypopg_reset')}()`);
-  }
-
-  plan(): Promise<Plan> {
-    return this.planner.plan();
-  }
-
-  async planWithoutSeqScans(): Promise<Plan> {
-    await this.session.control(['SET LOCAL enable_seqscan = off']);
-    try {
-      return await this.planner.plan();
-    } finally {
-      await this.session.control(['SET LOCAL enable_seqscan = on']);
-    }
   }
 
   async tryIndexes(indexes: readonly IndexDefinition[]): Promise<TrialOutcome> {

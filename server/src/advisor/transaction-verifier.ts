@@ -1,12 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Session } from '../db/queryable';
-import type { Plan } from '../plan/model';
 import { quoteQualified } from '../sql/identifiers';
 import { indexDdl, tableLabel, tableSql, type IndexDefinition } from './index-definition';
-import type { Planner } from './planner';
 import { formatBytes } from './format';
-import type { AdvisorSettings } from './settings';
-import { trialFailure, type TrialIndex, type TrialOutcome, type Verifier } from './verifier';
+import { PlanningVerifier, trialFailure, type TrialIndex, type TrialOutcome, type Verifier } from './verifier';
 
 /**
  * Verification without hypopg: each candidate is really built inside a savepoint of a transaction that
@@ -19,42 +15,14 @@ import { trialFailure, type TrialIndex, type TrialOutcome, type Verifier } from 
  * planner then ignores the index in the very transaction that made it. Its plan would say "no gain"
  * when the truth is "unknown", so such a candidate is reported as not verifiable instead.
  */
-export class TransactionVerifier implements Verifier {
+export class TransactionVerifier extends PlanningVerifier implements Verifier {
   readonly method = 'transaction' as const;
   private readonly tableBytes = new Map<string, Promise<number>>();
   private readonly prefix = `pglens_trial_${randomBytes(3).toString('hex')}`;
   private trials = 0;
 
-  constructor(
-    private readonly session: Session,
-    private readonly planner: Planner,
-    private readonly settings: AdvisorSettings,
-  ) {}
-
-  get plannerCalls(): number {
-    return this.planner.calls;
-  }
-
   async begin(): Promise<void> {
-    await this.session.control([
-      'BEGIN READ WRITE',
-      `SET LOCAL statement_timeout = ${this.settings.statementTimeoutMs}`,
-      `SET LOCAL lock_timeout = ${this.settings.lockTimeoutMs}`,
-      ...this.planner.transactionSettings(),
-    ]);
-  }
-
-  plan(): Promise<Plan> {
-    return this.planner.plan();
-  }
-
-  async planWithoutSeqScans(): Promise<Plan> {
-    await this.session.control(['SET LOCAL enable_seqscan = off']);
-    try {
-      return await this.planner.plan();
-    } finally {
-      await this.session.control(['SET LOCAL enable_seqscan = on']);
-    }
+    await this.openTransaction('READ WRITE');
   }
 
   async tryIndexes(indexes: readonly IndexDefinition[]): Promise<TrialOutcome> {

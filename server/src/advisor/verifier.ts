@@ -1,5 +1,8 @@
+import type { Session } from '../db/queryable';
 import type { Plan } from '../plan/model';
 import type { IndexDefinition } from './index-definition';
+import type { Planner } from './planner';
+import type { AdvisorSettings } from './settings';
 
 /**
  * How a candidate index is put in front of the planner without leaving anything behind: hypopg's
@@ -30,6 +33,45 @@ export interface Verifier {
   readonly plannerCalls: number;
   /** Ends the transaction and removes whatever was created; never throws. */
   end(): Promise<void>;
+}
+
+/**
+ * What both methods share: the held session, the planner, the transaction they open with the advisor's
+ * timeouts, and the plans made in it without trial indexes.
+ */
+export abstract class PlanningVerifier {
+  constructor(
+    protected readonly session: Session,
+    protected readonly planner: Planner,
+    protected readonly settings: AdvisorSettings,
+  ) {}
+
+  get plannerCalls(): number {
+    return this.planner.calls;
+  }
+
+  plan(): Promise<Plan> {
+    return this.planner.plan();
+  }
+
+  async planWithoutSeqScans(): Promise<Plan> {
+    await this.session.control(['SET LOCAL enable_seqscan = off']);
+    try {
+      return await this.planner.plan();
+    } finally {
+      await this.session.control(['SET LOCAL enable_seqscan = on']);
+    }
+  }
+
+  /** BEGIN with the advisor's timeouts and the planner's settings. */
+  protected openTransaction(access: 'READ ONLY' | 'READ WRITE'): Promise<void> {
+    return this.session.control([
+      `BEGIN ${access}`,
+      `SET LOCAL statement_timeout = ${this.settings.statementTimeoutMs}`,
+      `SET LOCAL lock_timeout = ${this.settings.lockTimeoutMs}`,
+      ...this.planner.transactionSettings(),
+    ]);
+  }
 }
 
 /** One sentence on why a trial failed, from a PostgreSQL error. */
