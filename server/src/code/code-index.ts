@@ -5,7 +5,10 @@ import { queryInLoop, queryInLoopFinding } from './query-in-loop';
 import { Resolver } from './resolver';
 import { DEFAULT_QUERY_IN_LOOP_SETTINGS, type QueryInLoopSettings } from './settings';
 import { summarizeFile } from './summarize';
-import type { FileSummary } from './summary';
+import { emptySummary, type FileSummary } from './summary';
+
+/** Line starts of a file that was not read: one line. */
+const NO_LINES = Uint32Array.of(0);
 
 /**
  * The workspace index of TypeScript/JavaScript code: one small summary per file (no syntax trees),
@@ -148,13 +151,13 @@ export class CodeIndex {
 
   private summarize(file: string, text: string): FileSummary {
     const limit = this.options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-    if (text.length > limit) return emptySummary(file, `Skipped: the file is larger than pglens.maxFileBytes (${limit} bytes).`);
-    if (text.slice(0, 8192).includes('\u0000')) return emptySummary(file, 'Skipped: the file looks binary.');
+    if (text.length > limit) return emptySummary(file, NO_LINES, `Skipped: the file is larger than pglens.maxFileBytes (${limit} bytes).`);
+    if (text.slice(0, 8192).includes('\u0000')) return emptySummary(file, NO_LINES, 'Skipped: the file looks binary.');
     try {
       return summarizeFile(file, text);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      return emptySummary(file, `Skipped: pglens could not read this file's code (${reason}); please report it with the file.`);
+      return emptySummary(file, NO_LINES, `Skipped: pglens could not read this file's code (${reason}); please report it with the file.`);
     }
   }
 
@@ -188,19 +191,3 @@ export class CodeIndex {
   }
 }
 
-function emptySummary(file: string, skipped: string): FileSummary {
-  return {
-    file,
-    lineStarts: Uint32Array.of(0),
-    libs: [],
-    imports: [],
-    exports: new Map(),
-    starExports: [],
-    classes: new Map(),
-    objects: new Map(),
-    units: new Map(),
-    loopSites: [],
-    suppressions: [],
-    skipped,
-  };
-}

@@ -6,7 +6,7 @@ import { LIBRARIES, importRole, libraryOfModule, type LibraryModel } from './lib
 import { collectBindingNames, type LoopFrame } from './loops';
 import { lineStartsOf } from './positions';
 import { Scope } from './scope';
-import type { ClassSummary, EvalTables, FileSummary, UnitSummary } from './summary';
+import { emptySummary, type ClassSummary, type EvalTables, type FileSummary, type UnitSummary } from './summary';
 import { BOUND, CALL, NEW, TAG, importValue, type Lib, type SymValue } from './values';
 
 /**
@@ -50,19 +50,7 @@ export abstract class FileDeclarations {
     protected readonly text: string,
   ) {
     this.sourceFile = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, scriptKind(file));
-    this.summary = {
-      file,
-      lineStarts: lineStartsOf(text),
-      libs: [],
-      imports: [],
-      exports: new Map(),
-      starExports: [],
-      classes: new Map(),
-      objects: new Map(),
-      units: new Map(),
-      loopSites: [],
-      suppressions: [],
-    };
+    this.summary = emptySummary(file, lineStartsOf(text));
     this.tables = { classes: this.summary.classes, objects: this.summary.objects, libs: this.summary.libs };
   }
 

@@ -140,6 +140,24 @@ export interface FileSummary {
   skipped?: string;
 }
 
+/** A summary with nothing in it yet: the start of the per-file pass, or all a skipped file gets. */
+export function emptySummary(file: string, lineStarts: Uint32Array, skipped?: string): FileSummary {
+  return {
+    file,
+    lineStarts,
+    libs: [],
+    imports: [],
+    exports: new Map(),
+    starExports: [],
+    classes: new Map(),
+    objects: new Map(),
+    units: new Map(),
+    loopSites: [],
+    suppressions: [],
+    ...(skipped === undefined ? {} : { skipped }),
+  };
+}
+
 /** The tables an imported value is evaluated against: the classes and objects of its file. */
 export interface EvalTables {
   classes: Map<string, ClassSummary>;
