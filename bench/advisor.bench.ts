@@ -6,7 +6,7 @@
  * Run: `node dist/advisor.bench.js [rounds]`. Connection: PGHOST (127.0.0.1), PGPORT (5432), PGUSER (postgres).
  */
 import { randomBytes } from 'node:crypto';
-import { Client, type ClientConfig } from 'pg';
+import { Client } from 'pg';
 import { adviseQuery, type AdviseOptions } from '../server/src/advisor/advise';
 import { DatabaseCatalog } from '../server/src/db/catalog';
 import { PostgresDatabase } from '../server/src/db/postgres-database';
@@ -14,14 +14,9 @@ import { loadParser } from '../server/src/sql/parse';
 import { SHOP_DATA } from '../test/advisor/shop-data';
 import { scoreWorkload, WORKLOAD } from './lib/advisor-workload';
 import { median, percentile, printTable } from './lib/stats';
+import { SERVER, withAdmin } from './lib/postgres';
 
 const ROUNDS = Number(process.argv[2]) || 10;
-
-const SERVER: ClientConfig = {
-  host: process.env.PGHOST ?? '127.0.0.1',
-  port: Number(process.env.PGPORT) || 5432,
-  user: process.env.PGUSER ?? 'postgres',
-};
 
 const CASES: { label: string; sql: string; options: AdviseOptions }[] = [
   { label: 'hypopg, 1M orders: customer + date range', sql: "SELECT id, total FROM orders WHERE customer_id = $1 AND created_at > now() - interval '30 days' ORDER BY created_at DESC LIMIT 20", options: {} },
@@ -30,16 +25,6 @@ const CASES: { label: string; sql: string; options: AdviseOptions }[] = [
   { label: 'no hypopg, 100k customers: lower(email)', sql: 'SELECT id, email, name FROM customers WHERE lower(email) = lower($1)', options: { method: 'transaction' } },
   { label: 'no hypopg, 100k customers: country + date', sql: 'SELECT * FROM customers WHERE country = $1 AND created_at > $2 ORDER BY created_at LIMIT 50', options: { method: 'transaction' } },
 ];
-
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
 
 async function main(): Promise<void> {
   await loadParser();

@@ -8,20 +8,15 @@
  * Connection: PGHOST (default 127.0.0.1), PGPORT (5432), PGUSER (postgres).
  */
 import { randomBytes } from 'node:crypto';
-import { Client, type ClientConfig } from 'pg';
+import { Client } from 'pg';
 import { ExplainRunner } from '../server/src/db/explain';
 import { PostgresDatabase } from '../server/src/db/postgres-database';
 import { loadParser, parseSql } from '../server/src/sql/parse';
-import { percentile, printTable } from './lib/stats';
+import { percentile, printTable, timeAsyncMs } from './lib/stats';
+import { SERVER, withAdmin } from './lib/postgres';
 
 const ROUNDS = Number(process.argv[2]) || 400;
 const WARMUP = 30;
-
-const SERVER: ClientConfig = {
-  host: process.env.PGHOST ?? '127.0.0.1',
-  port: Number(process.env.PGPORT) || 5432,
-  user: process.env.PGUSER ?? 'postgres',
-};
 
 const SCHEMA = `
 CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, country text NOT NULL);
@@ -38,22 +33,6 @@ const QUERIES = [
   (n: number) => `SELECT u.email, count(*) FROM users u JOIN orders o ON o.user_id = u.id WHERE u.country = 'de' AND o.total > ${n / 1000} GROUP BY u.email`,
   (n: number) => `SELECT * FROM users WHERE email = 'user${n}@example.com'`,
 ];
-
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
 
 async function main(): Promise<void> {
   await loadParser();
@@ -73,18 +52,18 @@ async function main(): Promise<void> {
     // Interleaved, so drift in the machine's load hits all three alike.
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
       const sql = QUERIES[i % QUERIES.length](1000 + i);
-      const bareMs = await timed(() => bare.query(`EXPLAIN (FORMAT JSON) ${sql}`));
-      const uncachedMs = await timed(async () => {
+      const bareMs = await timeAsyncMs(() => bare.query(`EXPLAIN (FORMAT JSON) ${sql}`));
+      const uncachedMs = await timeAsyncMs(async () => {
         const outcome = await runner.explain(sql);
         if (!outcome.ok || outcome.fromCache) throw new Error('expected a fresh plan');
       });
       const analysed = QUERIES[i % QUERIES.length](500_000 + i);
       parseSql(analysed); // what analyzeDocument does before anyone asks for a plan
-      const parsedMs = await timed(async () => {
+      const parsedMs = await timeAsyncMs(async () => {
         const outcome = await runner.explain(analysed);
         if (!outcome.ok || outcome.fromCache) throw new Error('expected a fresh plan');
       });
-      const cachedMs = await timed(async () => {
+      const cachedMs = await timeAsyncMs(async () => {
         const outcome = await runner.explain(cachedSql);
         if (!outcome.ok) throw new Error(outcome.message);
         if (!outcome.fromCache) cacheMisses++;

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
-import { Client, type ClientConfig } from 'pg';
+import { Client } from 'pg';
 import { createMessageConnection, StreamMessageReader as ClientReader, StreamMessageWriter as ClientWriter } from 'vscode-jsonrpc/node';
 import {
   CancellationToken,
@@ -27,16 +27,11 @@ import {
   type HoverParams,
 } from 'vscode-languageserver/node';
 import { createServer } from '../server/src/lsp/server';
-import { percentile, printTable } from './lib/stats';
+import { percentile, printTable, timeAsyncMs } from './lib/stats';
+import { SERVER, withAdmin } from './lib/postgres';
 
 const ROUNDS = Number(process.argv[2]) || 300;
 const WARMUP = 30;
-
-const SERVER: ClientConfig = {
-  host: process.env.PGHOST ?? '127.0.0.1',
-  port: Number(process.env.PGPORT) || 5432,
-  user: process.env.PGUSER ?? 'postgres',
-};
 
 const SCHEMA = `
 CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, country text NOT NULL);
@@ -48,22 +43,6 @@ ANALYZE;
 `;
 
 const query = (n: number) => `SELECT u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.country = 'de' AND o.total > ${n}`;
-
-async function withAdmin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ ...SERVER, database: 'postgres' });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function timed(run: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await run();
-  return performance.now() - started;
-}
 
 async function main(): Promise<void> {
   const name = `pglens_bench_${randomBytes(4).toString('hex')}`;
@@ -114,18 +93,18 @@ async function main(): Promise<void> {
     let version = 1;
     for (let i = 0; i < WARMUP + ROUNDS; i++) {
       const n = 1000 + i;
-      const bareMs = await timed(() => bare.query(`EXPLAIN (FORMAT JSON) ${query(n)}`));
+      const bareMs = await timeAsyncMs(() => bare.query(`EXPLAIN (FORMAT JSON) ${query(n)}`));
       version++;
       const v = version;
       await client.sendNotification('textDocument/didChange', { textDocument: { uri: editedUri, version: v }, contentChanges: [{ text: `${query(n + 0.5)};` }] });
       await until(() => server.documents.get(editedUri)?.version === v);
       // The edit's own analysis is done (as after the debounce); what is timed is the hover.
       await server.scheduler.analysisFor(editedUri);
-      const uncachedMs = await timed(async () => {
+      const uncachedMs = await timeAsyncMs(async () => {
         const result = await hover!(at(editedUri), CancellationToken.None);
         if (!JSON.stringify(result).includes('Query plan')) throw new Error('the uncached hover has no plan');
       });
-      const cachedMs = await timed(() => hover!(at(cachedUri), CancellationToken.None));
+      const cachedMs = await timeAsyncMs(() => hover!(at(cachedUri), CancellationToken.None));
       if (i < WARMUP) continue;
       samples.bare.push(bareMs);
       samples.uncached.push(uncachedMs);

@@ -37,3 +37,10 @@ function formatCell(value: string | number): string {
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(2);
   return value;
 }
+
+/** Milliseconds an async piece of work takes. */
+export async function timeAsyncMs(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
