@@ -50,7 +50,7 @@ describe('renderPlanMarkdown', () => {
         '          Index Cond: (id = 42)',
         '```',
         '',
-        "- ⚠️ [seq-scan](https://pglens.dev/rules/seq-scan) Sequential scan on orders reads \\~37,800 rows to keep those matching (status = 'paid'::text) (47% of the plan's cost). Add an index on the filtered columns (see the index suggestion), or narrow the WHERE clause.",
+        "- ⚠️ [seq-scan](https://pglens.dev/rules/seq-scan) Sequential scan on orders reads \\~37,800 rows to keep those matching (status = 'paid'::text) (47% of the plan's cost). Add an index on the filtered columns (pglens advise finds one and verifies it), or narrow the WHERE clause.",
       ].join('\n'),
     );
   });
