@@ -66,7 +66,8 @@ export interface PglensServer {
 /**
  * Wires the engine to an LSP connection: documents in (full sync), diagnostics out (debounced,
  * versioned), hover and code actions on the latest analysis, settings and workspace schema kept fresh.
- * Every handler is guarded: a failure is logged and answered with an empty result.
+ * Every handler is guarded: a failure is logged and answered with an empty result (a command's
+ * ResponseError, which says why it could not run, still reaches the client).
  */
 export function createServer(connection: Connection): PglensServer {
   const log = connectionLogger(connection);
@@ -315,11 +316,20 @@ export function createServer(connection: Connection): PglensServer {
     }),
   );
 
-  connection.onExecuteCommand(
-    guarded(log, 'executeCommand', null, (params, token: CancellationToken) =>
-      commands.execute(params.command, params.arguments ?? [], token),
-    ),
-  );
+  connection.onExecuteCommand(async (params, token: CancellationToken) => {
+    try {
+      return await commands.execute(params.command, params.arguments ?? [], token);
+    } catch (error) {
+      // A ResponseError is the command's answer (no database to plan on, the connection lost mid-EXPLAIN):
+      // the client shows it, the log keeps it. Null would read as "there is no query there".
+      if (error instanceof ResponseError) {
+        log.info(`pglens: ${params.command}: ${error.message}`);
+        throw error;
+      }
+      log.error('pglens: executeCommand failed', error);
+      return null;
+    }
+  });
 
   connection.onShutdown(async () => {
     scheduler.dispose();
