@@ -21,6 +21,8 @@ export type Explain = (sql: string, options: ExplainOptions) => Promise<ExplainO
 
 export interface PlanContext {
   explain: Explain;
+  /** The plan already cached for a statement, without waiting; lets a hover answer at once. */
+  cached?: (sql: string, options: ExplainOptions) => ExplainOutcome | undefined;
   settings: PglensSettings;
   /** Row estimates for the plan rules (the database's catalog); a filtered scan's size comes from here. */
   catalog?: Catalog;
@@ -68,6 +70,18 @@ export async function planStatement(
 ): Promise<StatementPlan | undefined> {
   const target = explainable(statement, false);
   return target ? planTarget(file, lines, target, context, options) : undefined;
+}
+
+/** The plan of a statement when the database's cache already holds it; nothing is sent. */
+export function cachedStatementPlan(
+  file: string,
+  lines: LineIndex | (() => LineIndex),
+  statement: AnalyzedStatement,
+  context: PlanContext,
+): StatementPlan | undefined {
+  const target = context.cached && explainable(statement, false);
+  const outcome = target && context.cached?.(target.sql, explainOptions(target, context.settings, {}));
+  return target && outcome ? statementPlanFrom(file, lines, target, context, outcome) : undefined;
 }
 
 export async function runPlanStage(
@@ -139,8 +153,12 @@ async function planTarget(
   context: PlanContext,
   options: StatementPlanOptions,
 ): Promise<StatementPlan> {
-  const { settings } = context;
-  const outcome = await context.explain(target.sql, {
+  const outcome = await context.explain(target.sql, explainOptions(target, context.settings, options));
+  return statementPlanFrom(file, lines, target, context, outcome);
+}
+
+function explainOptions(target: ExplainableStatement, settings: PglensSettings, options: StatementPlanOptions): ExplainOptions {
+  return {
     analyze: options.analyze ?? false,
     params: options.params,
     analyzeWrites: settings.explain.analyzeWrites,
@@ -148,13 +166,23 @@ async function planTarget(
     signal: options.signal,
     // Parsed by the analysis pass already: the runner need not parse it again.
     statement: target.statement.statement,
-  });
+  };
+}
+
+/** The outcome of one EXPLAIN read into a report, its findings placed on the document. */
+function statementPlanFrom(
+  file: string,
+  lines: LineIndex | (() => LineIndex),
+  target: ExplainableStatement,
+  context: PlanContext,
+  outcome: ExplainOutcome,
+): StatementPlan {
   const plan: StatementPlan = { statement: target.statement, sql: target.sql, outcome, findings: [] };
   if (!outcome.ok) {
     plan.problem = outcome.message;
     return plan;
   }
-  const report = cachedReport(outcome, settings, context.catalog, context.docsUrl);
+  const report = cachedReport(outcome, context.settings, context.catalog, context.docsUrl);
   if ('error' in report) {
     plan.problem = `pglens could not read the plan PostgreSQL returned (${report.error}); please report this with the query.`;
     return plan;

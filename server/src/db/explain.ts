@@ -88,6 +88,12 @@ interface Defaults {
 
 const DEFAULTS: Defaults = { statementTimeoutMs: 5_000, lockTimeoutMs: 1_000 };
 
+/** A schema fingerprint known now, or one being read. */
+interface FingerprintRead {
+  known?: string;
+  reading?: Promise<string | undefined>;
+}
+
 /** What will be sent, decided before a connection is taken. */
 interface Plan {
   text: string;
@@ -142,20 +148,48 @@ export class ExplainRunner {
     if (options.signal?.aborted) return cancelled();
 
     let versionNum: number;
-    let key: string | undefined;
+    const identity = options.cache === false ? undefined : cacheKey(sql.slice(statement.start, statement.end), statement.stmt, options);
+    let fingerprint: FingerprintRead | undefined;
     try {
       versionNum = await this.db.serverVersionNum();
-      if (options.cache !== false) key = `${cacheKey(sql.slice(statement.start, statement.end), statement.stmt, options)}|${await this.fingerprint.current()}`;
+      if (identity !== undefined) fingerprint = await this.fingerprintFor(identity);
     } catch (error) {
       return explainFailure(error, { aborted: false, timeouts: timeoutsOf(options) });
     }
-    const hit = key === undefined ? undefined : this.cache.get(key);
+    const hit = fingerprint?.known === undefined ? undefined : this.cache.get(`${identity}|${fingerprint.known}`);
     if (hit) return done({ ...hit, notes: [...hit.notes], fromCache: true });
 
     const plan = planRun(sql, statement, facts, options);
     const outcome = await this.withCancellation(options.signal, (session, aborted) => this.run(session, plan, versionNum, aborted, statement));
-    if (outcome.ok && key !== undefined) this.cache.set(key, { ...outcome, notes: [...outcome.notes] });
+    const storedUnder = fingerprint?.known ?? (await fingerprint?.reading);
+    if (outcome.ok && storedUnder !== undefined) this.cache.set(`${identity}|${storedUnder}`, { ...outcome, notes: [...outcome.notes] });
     return done(outcome);
+  }
+
+  /**
+   * The schema fingerprint to look `identity` up under. A recent one is used as it is; an old one is
+   * read again first only when it would give a hit. Otherwise a plan is needed whatever the fingerprint
+   * says, so the new read goes beside the EXPLAIN (`reading`, undefined if it fails), not before it.
+   */
+  private async fingerprintFor(identity: string): Promise<FingerprintRead> {
+    const fresh = this.fingerprint.fresh();
+    if (fresh !== undefined) return { known: fresh };
+    const last = this.fingerprint.last;
+    if (last !== undefined && this.cache.has(`${identity}|${last}`)) return { known: await this.fingerprint.current() };
+    return { reading: this.fingerprint.current().catch(() => undefined) };
+  }
+
+  /**
+   * The plan the cache holds for `sql`, without waiting: undefined unless the statement comes parsed
+   * (`options.statement`), the schema fingerprint was read recently and the plan is cached. A hover on
+   * a query the diagnostics pass already planned answers from here at once.
+   */
+  cached(sql: string, options: ExplainOptions = {}): ExplainSuccess | undefined {
+    const statement = options.cache !== false && options.statement ? parsedAlone(options.statement, sql) : undefined;
+    const fingerprint = statement && this.fingerprint.fresh();
+    if (!statement || fingerprint === undefined) return undefined;
+    const hit = this.cache.get(`${cacheKey(sql.slice(statement.start, statement.end), statement.stmt, options)}|${fingerprint}`);
+    return hit && { ...hit, notes: [...hit.notes], fromCache: true, durationMs: 0 };
   }
 
   clearCache(): void {

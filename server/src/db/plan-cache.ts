@@ -15,6 +15,11 @@ export class LruCache<V> {
     return value;
   }
 
+  /** Whether `key` is held, without counting as a use. */
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   set(key: string, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, value);

@@ -89,6 +89,12 @@ export class PlanDatabase {
     return this.forDatabase(db).runner.explain(sql, options);
   };
 
+  /** The cached plan for `sql`, without waiting (see ExplainRunner.cached); undefined when not cached. */
+  readonly cached = (sql: string, options: ExplainOptions = {}): ExplainOutcome | undefined => {
+    const db = this.connection.database;
+    return db ? this.forDatabase(db).runner.cached(sql, options) : undefined;
+  };
+
   /**
    * The database's catalog (tables, keys, indexes, row estimates), read once per connection and again
    * when the schema changed; undefined while there is no database or it cannot be read.

@@ -26,7 +26,8 @@ export class SchemaFingerprint {
   ) {}
 
   current(): Promise<string> {
-    if (this.value !== undefined && performance.now() - this.readAt < this.maxAgeMs) return Promise.resolve(this.value);
+    const fresh = this.fresh();
+    if (fresh !== undefined) return Promise.resolve(fresh);
     this.pending ??= this.db
       .query<{ fingerprint: string }>(FINGERPRINT)
       .then((result) => {
@@ -36,6 +37,16 @@ export class SchemaFingerprint {
       })
       .finally(() => (this.pending = undefined));
     return this.pending;
+  }
+
+  /** The value last read, however old; undefined before the first read or after invalidate(). */
+  get last(): string | undefined {
+    return this.value;
+  }
+
+  /** The fingerprint when a recent read can be trusted without asking the database, else undefined. */
+  fresh(): string | undefined {
+    return this.value !== undefined && performance.now() - this.readAt < this.maxAgeMs ? this.value : undefined;
   }
 
   /** Forget the cached value, e.g. after pglens itself changed the schema. */

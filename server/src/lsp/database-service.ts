@@ -3,6 +3,7 @@ import { limitedExplain } from './background-explains';
 import type { Explain } from '../analysis/plan-stage';
 import type { PglensSettings } from '../config';
 import type { ConnectionState } from '../db/connection';
+import type { ExplainOptions, ExplainOutcome } from '../db/explain';
 import { resolveConnectionTarget } from '../db/connection-target';
 import { PlanDatabase } from '../db/plan-database';
 import { discoverMigrations } from '../db/sandbox/migrations';
@@ -51,6 +52,9 @@ export class DatabaseService {
 
   /** EXPLAIN on the current database; identical requests in flight (hover and diagnostics) share one. */
   readonly explain: Explain = sharedExplain((sql, options) => (this.database ?? { explain: NOT_CONNECTED }).explain(sql, options));
+
+  /** The plan already cached on the current database, without waiting. */
+  readonly cached = (sql: string, options: ExplainOptions): ExplainOutcome | undefined => this.database?.cached(sql, options);
 
   /** The same for the diagnostics pass, leaving a connection free for hovers and commands. */
   readonly explainInBackground: Explain = limitedExplain(this.explain, () =>

@@ -1,5 +1,5 @@
 import { explainable } from '../analysis/explainable';
-import { planStatement } from '../analysis/plan-stage';
+import { cachedStatementPlan, planStatement } from '../analysis/plan-stage';
 import type { PglensSettings } from '../config';
 import { LineIndex } from '../text/line-index';
 import { abortSignalOf } from './cancellation';
@@ -21,22 +21,22 @@ export function planHoverSection(database: DatabaseService, settings: () => Pgle
     database.ensure();
     const available = database.available;
     if (!available) return `_No plan yet: ${escapeMarkdown(database.status.detail ?? database.status.label)}_`;
-    const cancel = abortSignalOf(token);
-    try {
-      const plan = await planStatement(
-        analysis.file,
-        () => new LineIndex(document.getText()),
-        statement,
-        { explain: database.explain, settings: settings(), catalog: available.loadedCatalog, docsUrl: ruleDocsHref },
-        { signal: cancel.signal },
-      );
-      if (!plan || token.isCancellationRequested) return undefined;
-      if (!plan.report) return `**Query plan**: ${escapeMarkdown(plan.problem ?? 'not available.')}`;
-      const sandbox = available.kind === 'sandbox' ? await available.builtSandbox() : undefined;
-      const origin = planOrigin(available, sandbox?.description);
-      return [plan.report.markdown, '', `${origin}  \n${planLinks(document.uri, document.positionAt(statement.docStart))}`].join('\n');
-    } finally {
-      cancel.dispose();
+    const context = { explain: database.explain, cached: database.cached, settings: settings(), catalog: available.loadedCatalog, docsUrl: ruleDocsHref };
+    const lines = () => new LineIndex(document.getText());
+    // A plan the diagnostics pass already read is answered at once, with nothing to cancel.
+    let plan = cachedStatementPlan(analysis.file, lines, statement, context);
+    if (!plan) {
+      const cancel = abortSignalOf(token);
+      try {
+        plan = await planStatement(analysis.file, lines, statement, context, { signal: cancel.signal });
+      } finally {
+        cancel.dispose();
+      }
     }
+    if (!plan || token.isCancellationRequested) return undefined;
+    if (!plan.report) return `**Query plan**: ${escapeMarkdown(plan.problem ?? 'not available.')}`;
+    const sandbox = available.kind === 'sandbox' ? await available.builtSandbox() : undefined;
+    const origin = planOrigin(available, sandbox?.description);
+    return [plan.report.markdown, '', `${origin}  \n${planLinks(document.uri, document.positionAt(statement.docStart))}`].join('\n');
   };
 }

@@ -158,8 +158,8 @@ function readNode(json: Json, depth: number, nodes: PlanNode[]): PlanNode {
   }
   if (Array.isArray(json['Sort Key'])) node.sortKey = json['Sort Key'].map(String);
   if (json.Disabled === true) node.disabled = true;
-  node.incrementalSortDiskKb = incrementalSortDisk(json);
-  if (node.incrementalSortDiskKb === undefined) delete node.incrementalSortDiskKb;
+  const incrementalSortDiskKb = incrementalSortDisk(json);
+  if (incrementalSortDiskKb !== undefined) node.incrementalSortDiskKb = incrementalSortDiskKb;
   for (const [key, value] of Object.entries(json)) if (!HANDLED.has(key)) node.extra[key] = value;
   node.label = labelOf(node);
 
