@@ -47,7 +47,9 @@ function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // V8 quotes the text around the error (`Unexpected token 'p', ..."l://u:secret@"... is not valid
+    // JSON`): it may be a password in databaseUrl, so the quote is dropped.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '');
     throw new ConfigError(`${file} is not valid JSON: ${withLineAndColumn(message, text)}. Fix the file or point --config at another one.`);
   }
 }

@@ -1,3 +1,4 @@
+import { redact } from '../db/redact';
 import { UsageError } from './args';
 import type { CliCommand } from './command';
 import { COMMANDS, findCommand } from './commands/index';
@@ -48,6 +49,7 @@ function commandName(command: CliCommand): string {
 }
 
 function usageFailure(io: CliIo, who: string, message: string, helpCommand: string): ExitCode {
-  io.stderr.write(`${who}: ${message}\nRun '${helpCommand}' for usage.\n`);
+  // A message may quote what was typed, e.g. a database URL given where another value belongs.
+  io.stderr.write(`${who}: ${redact(message)}\nRun '${helpCommand}' for usage.\n`);
   return ExitCode.usage;
 }

@@ -101,7 +101,7 @@ export function parseDatabaseUrl(url: string): UrlParts | string {
   try {
     parsed = new URL(url);
   } catch {
-    const port = /^[a-z]+:\/\/(?:[^@/]*@)?[^/:?#]*:([^/?#]*)/i.exec(url)?.[1];
+    const port = portText(url);
     if (port !== undefined && !(Number(port) > 0 && Number(port) < 65536)) return `the port "${port}" is not a number between 1 and 65535.`;
     return 'it could not be parsed; check for unescaped characters such as @ or # in the password (percent-encode them).';
   }
@@ -139,6 +139,16 @@ export function parseDatabaseUrl(url: string): UrlParts | string {
   const timeout = Number(params.get('connect_timeout'));
   if (timeout > 0) parts.connectTimeoutSeconds = timeout;
   return parts;
+}
+
+/**
+ * What follows the host's colon in a URL `new URL` refused, read after the last `@`: a password may hold
+ * an unescaped `:`, `/`, `#` or `@`, and no part of it may end up in the message.
+ */
+function portText(url: string): string | undefined {
+  const rest = url.replace(/^[a-z]+:\/\//i, '');
+  const hostAndAfter = rest.slice(rest.lastIndexOf('@') + 1);
+  return /^(?:\[[^\]]*\]|[^/:?#[\]]*):([^/?#]*)/.exec(hostAndAfter)?.[1];
 }
 
 async function completeTarget(
