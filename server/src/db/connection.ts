@@ -3,6 +3,7 @@ import type { ConnectionTarget } from './connection-target';
 import { PostgresDatabase, type PoolOptions } from './postgres-database';
 import { databaseFromQueryable, type Database, type Queryable } from './queryable';
 import { redact } from './redact';
+import { SandboxStartError } from './sandbox/sandbox-types';
 
 /**
  * The database pglens talks to, as a status: it connects, reports what it is connected to, and when
@@ -122,7 +123,11 @@ export class DatabaseConnection {
           const version = rows[0].version.split(' ')[0];
           return { status: 'embedded', label: `embedded PostgreSQL ${version}`, serverVersion: version, serverVersionNum: Number(rows[0].num) };
         },
-        describe: (error) => `The embedded database could not start: ${redact(error instanceof Error ? error.message : String(error))}.`,
+        // A SandboxStartError is already a sentence for the user (what failed, what to do); others get one.
+        describe: (error) => {
+          const message = redact(error instanceof Error ? error.message : String(error));
+          return error instanceof SandboxStartError ? message : `The embedded database could not start: ${message.replace(/[.\s]+$/, '')}.`;
+        },
         close: async () => undefined,
       },
       { heartbeatMs: 0, ...options },

@@ -25,9 +25,14 @@ export function startSandboxInWorker(root: string, options: SandboxOptions, scri
       void worker.terminate();
       reject(new SandboxStartError(message));
     };
+    // The last phase reported: while it is 'starting', a worker that dies is PGlite failing to boot
+    // (its .wasm or .data missing or corrupt), not a fault in the middle of the build.
+    let phase: string | undefined;
     const onMessage = (message: FromWorker) => {
-      if (message.kind === 'progress') options.onProgress?.(message.event);
-      else if (message.kind === 'failed') fail(message.message);
+      if (message.kind === 'progress') {
+        phase = message.event.phase;
+        options.onProgress?.(message.event);
+      } else if (message.kind === 'failed') fail(message.message);
       else if (message.kind === 'ready' && !settled) {
         settled = true;
         worker.off('message', onMessage);
@@ -36,7 +41,12 @@ export function startSandboxInWorker(root: string, options: SandboxOptions, scri
         resolve(new WorkerSandbox(worker, message.facts));
       }
     };
-    const onError = (error: Error) => fail(`The embedded database stopped while building the sandbox (${error.message}); connect a development database instead.`);
+    const onError = (error: Error) =>
+      fail(
+        phase === 'starting'
+          ? `Could not start the embedded database (PGlite): ${error.message}. Reinstall the extension, or connect a development database instead.`
+          : `The embedded database stopped while building the sandbox (${error.message}); connect a development database instead.`,
+      );
     const onExit = (code: number) => fail(`The embedded database exited while building the sandbox (exit code ${code}); connect a development database instead.`);
     worker.on('message', onMessage);
     worker.on('error', onError);
