@@ -35,14 +35,19 @@ const entries = [
   })),
 ].filter((entry) => existsSync(entry.in));
 
-await build({
+const worker = (entry) => entry.out === 'sandbox-worker';
+const options = {
   ...common,
-  entryPoints: entries,
   outdir,
   external: ['vscode'],
   // The plan page's browser script and CSS, bundled to strings (`pglens:plan-view-assets`).
   plugins: [planViewAssetsEsbuild()],
-});
+};
+await Promise.all([
+  // Everything but the worker runs the embedded database through the worker, so PGlite is left out.
+  build({ ...options, entryPoints: entries.filter((entry) => !worker(entry)), define: { 'process.env.PGLENS_BUNDLED_WITH_WORKER': '"true"' } }),
+  build({ ...options, entryPoints: entries.filter(worker) }),
+]);
 
 const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
 copyFileSync(wasm, join(outdir, 'libpg-query.wasm'));

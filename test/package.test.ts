@@ -2,8 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseStatus } from '../server/src/protocol';
 import { readZip, type ZipEntry } from './e2e/zip';
+import { LspClient, type PublishDiagnostics } from './helpers/lsp-client';
 
 /**
  * `npm run package`: the .vsix VS Code installs. It must carry everything the extension loads at run
@@ -29,7 +32,7 @@ describe('pglens.vsix', () => {
       'package.json',
       'dist/client.js',
       'dist/server.js',
-      'dist/cli.js',
+      'dist/sandbox-worker.js',
       'dist/libpg-query.wasm',
       'syntaxes/sql-injection.json',
       'images/icon.png',
@@ -45,11 +48,13 @@ describe('pglens.vsix', () => {
   it('holds no node_modules, sources, source maps, tests or examples', () => {
     const names = entries.map((e) => e.name);
     expect(names.filter((name) => /node_modules|\.map$|\.ts$|\/(test|examples|server|client|bench|scripts)\//.test(name))).toEqual([]);
+    // The CLI comes with the npm package; the extension never runs it.
+    expect(entry('dist/cli.js')).toBeUndefined();
     expect(names.every((name) => name.startsWith('extension/') || ['extension.vsixmanifest', '[Content_Types].xml'].includes(name))).toBe(true);
   });
 
   it('carries PGlite’s files exactly when a bundle holds PGlite', () => {
-    const usesPglite = ['dist/server.js', 'dist/cli.js'].some((name) => entry(name)!.read().includes('pglite.data'));
+    const usesPglite = ['dist/server.js', 'dist/sandbox-worker.js'].some((name) => entry(name)!.read().includes('pglite.data'));
     for (const file of PGLITE_FILES) expect(entry(`dist/${file}`) !== undefined, `${file} (bundles use PGlite: ${usesPglite})`).toBe(usesPglite);
   });
 
@@ -66,20 +71,32 @@ describe('pglens.vsix', () => {
     expect(manifest.contributes.grammars[0].path).toBe('./syntaxes/sql-injection.json');
   });
 
-  it('runs from the unpacked .vsix alone: the CLI finds SQL errors with no node_modules around', () => {
+  it('runs from the unpacked .vsix alone: the server builds the embedded database in its worker and plans on it', async () => {
     const unpacked = mkdtempSync(join(tmpdir(), 'pglens-vsix-'));
     for (const e of entries.filter((e) => e.name.startsWith('extension/dist/'))) {
       const target = join(unpacked, e.name);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, e.read());
     }
-    writeFileSync(join(unpacked, 'broken.sql'), 'SELECT id FROM users WHERE;\n');
-    let output = '';
+    const workspace = join(unpacked, 'workspace');
+    mkdirSync(join(workspace, 'migrations'), { recursive: true });
+    writeFileSync(join(workspace, 'migrations', '001_users.sql'), 'CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n');
+    writeFileSync(join(workspace, '.pglens.json'), JSON.stringify({ rows: { users: 20_000 } }));
+    const client = new LspClient(join(unpacked, 'extension', 'dist', 'server.js'));
     try {
-      execFileSync(process.execPath, [join(unpacked, 'extension', 'dist', 'cli.js'), 'check', 'broken.sql'], { cwd: unpacked, encoding: 'utf8', stdio: 'pipe' });
-    } catch (error) {
-      output = String((error as { stdout?: string }).stdout);
+      await client.initialize({ rootUri: pathToFileURL(workspace).href, capabilities: {} });
+      const uri = pathToFileURL(join(workspace, 'query.sql')).href;
+      client.open(uri, "SELECT id FROM users WHERE email = 'a@example.com';\n");
+      const status = (await client.waitFor('pglens/status', (s) => ['embedded', 'failed'].includes((s as DatabaseStatus).state), 90_000)) as DatabaseStatus;
+      expect(status, JSON.stringify(status)).toMatchObject({ state: 'embedded' });
+      const planned = await client.waitFor(
+        'textDocument/publishDiagnostics',
+        (p) => (p as PublishDiagnostics).uri === uri && (p as PublishDiagnostics).diagnostics.some((d) => d.code === 'seq-scan'),
+        60_000,
+      );
+      expect(planned).toBeDefined();
+    } finally {
+      await client.shutdown().catch(() => undefined);
     }
-    expect(output).toMatch(/broken\.sql:1:\d+ error sql-syntax/);
-  });
+  }, 180_000);
 });

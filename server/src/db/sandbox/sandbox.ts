@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startSandboxInThread } from './in-thread';
-import type { Sandbox, SandboxOptions } from './sandbox-types';
+import { SandboxStartError, type Sandbox, type SandboxOptions } from './sandbox-types';
 import { startSandboxInWorker } from './worker-host';
 
 export { describeSandbox } from './describe';
@@ -20,7 +19,15 @@ export type { Sandbox, SandboxClient, SandboxFacts, SandboxOptions, SandboxProgr
  */
 export function startSandbox(root: string, options: SandboxOptions = {}): Promise<Sandbox> {
   const worker = options.worker ?? bundledWorker();
-  return worker ? startSandboxInWorker(root, options, worker) : startSandboxInThread(root, options);
+  if (worker) return startSandboxInWorker(root, options, worker);
+  // The server and CLI bundles leave PGlite (half a megabyte) to the worker they ship with: the build
+  // sets this variable, and the other branch, with PGlite, is left out of them.
+  if (process.env.PGLENS_BUNDLED_WITH_WORKER === 'true') {
+    return Promise.reject(new SandboxStartError(`the embedded database's worker (${WORKER_BUNDLE}) is missing beside the pglens server; reinstall pglens`));
+  } else {
+    // From the sources (tests), PGlite runs in this thread.
+    return import('./in-thread').then(({ startSandboxInThread }) => startSandboxInThread(root, options));
+  }
 }
 
 /** The file name the build gives the worker entry (server/src/db/sandbox/worker-main.ts). */
