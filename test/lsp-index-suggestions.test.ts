@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IndexSuggestionSummary } from '../server/src/protocol';
+import type { IndexSuggestionSummary, PlanResponse } from '../server/src/protocol';
 import { createShopDatabase } from './advisor/shop-data';
 import type { TestDatabase } from './db/test-database';
 import { LspClient, type Diagnostic, type PublishDiagnostics } from './helpers/lsp-client';
@@ -90,6 +90,14 @@ describe('index suggestions in the language server', () => {
     const hover = await client.request<{ contents: { value: string } }>('textDocument/hover', { textDocument: { uri: uri() }, position: { line: 1, character: 30 } });
     expect(hover.contents.value).toContain('**Index suggestion**');
     expect(hover.contents.value).toContain('```sql\nCREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_created_at_idx ON orders (customer_id, created_at);\n```');
+  });
+
+  it('lists the suggestion on the plan page (pglens/plan), for the Apply button', async () => {
+    const plan = await client.request<PlanResponse>('pglens/plan', { uri: uri(), position: { line: 1, character: 30 }, analyze: false }, 30_000);
+    expect(plan.suggestions).toEqual([
+      expect.objectContaining({ ddl: 'CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_created_at_idx ON orders (customer_id, created_at)', table: 'orders', kind: 'composite' }),
+    ]);
+    expect(plan.suggestions[0].costAfter).toBeLessThan(plan.suggestions[0].costBefore);
   });
 
   it('answers pglens.server.suggestIndexes for the workspace', async () => {

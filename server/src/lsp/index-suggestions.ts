@@ -47,6 +47,8 @@ export interface IndexSuggestionsOptions {
 export interface IndexSuggestions {
   /** `index-suggestion` findings for the document's statements whose plan scans a large table sequentially. */
   findings(analysis: DocumentAnalysis, text: string, plans: readonly StatementPlan[], signal: AbortSignal): Promise<Finding[]>;
+  /** Verified suggestions for one explained statement (the plan view's), as the hover shows them; [] when off. */
+  summaries(sql: string): Promise<IndexSuggestionSummary[]>;
 }
 
 /** Statements advised on per document pass; a long migration file is not advised on wholesale. */
@@ -123,13 +125,19 @@ export function registerIndexSuggestions(options: IndexSuggestionsOptions): Inde
     const stop = token.onCancellationRequested(() => controller.abort());
     try {
       const advice = await adviseWorkspace(db, root, { catalog, settings: await currentAdvisorSettings(), analysis: options.settings(), signal: controller.signal });
-      return advice.suggestions.map(({ ddl, table, kind, costBefore, costAfter, sizeBytes }) => ({ ddl, table, kind, costBefore, costAfter, sizeBytes }));
+      return advice.suggestions.map(summaryOf);
     } finally {
       stop.dispose();
     }
   });
 
   return {
+    async summaries(sql) {
+      const available = options.database.available;
+      if (!available || !enabled(options.settings())) return [];
+      const advice = await advise(available, sql, backgroundMethod(available));
+      return advice?.ok ? advice.suggestions.map(summaryOf) : [];
+    },
     async findings(analysis, text, plans, signal) {
       const settings = options.settings();
       const severity = effectiveSeverity(INDEX_SUGGESTION_CODE, INDEX_SUGGESTION_SEVERITY, settings);
@@ -153,6 +161,10 @@ export function registerIndexSuggestions(options: IndexSuggestionsOptions): Inde
       return applySuppressions(found, findSuppressions(text, lines), (finding) => anchors.get(finding) ?? []);
     },
   };
+}
+
+function summaryOf({ ddl, table, kind, costBefore, costAfter, sizeBytes }: IndexSuggestion): IndexSuggestionSummary {
+  return { ddl, table, kind, costBefore, costAfter, sizeBytes };
 }
 
 function enabled(settings: PglensSettings): boolean {

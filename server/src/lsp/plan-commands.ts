@@ -3,7 +3,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzedStatement, DocumentAnalysis } from '../analyze';
 import { planStatement, type StatementPlan } from '../analysis/plan-stage';
 import type { PglensSettings } from '../config';
-import { PLAN_REQUEST, SERVER_COMMANDS, type PlanRequestParams, type PlanResponse } from '../protocol';
+import { PLAN_REQUEST, SERVER_COMMANDS, type IndexSuggestionSummary, type PlanRequestParams, type PlanResponse } from '../protocol';
 import { LineIndex } from '../text/line-index';
 import { abortSignalOf } from './cancellation';
 import type { CommandRegistry } from './commands';
@@ -20,6 +20,8 @@ export interface PlanCommandDeps {
   scheduler: AnalysisScheduler;
   database: DatabaseService;
   settings: () => PglensSettings;
+  /** Verified index suggestions for an explained statement (the advisor's), shown on the plan page. */
+  suggestions(sql: string): Promise<IndexSuggestionSummary[]>;
   /** The client's database URL changed (`pglens.server.setDatabaseUrl`): reconnect with it. */
   setClientUrl(url: string | undefined): Promise<void>;
   log: Logger;
@@ -77,7 +79,7 @@ export function registerPlanCommands(deps: PlanCommandDeps): void {
         analyzed: plan.outcome.ok && plan.outcome.analyzed,
         database: description,
         findings: [...plan.findings, ...onStatement],
-        suggestions: [],
+        suggestions: await suggestionsFor(deps, plan.sql),
       };
     } catch (error) {
       if (error instanceof ResponseError) throw error;
@@ -85,6 +87,16 @@ export function registerPlanCommands(deps: PlanCommandDeps): void {
       throw new ResponseError(LSPErrorCodes.RequestFailed, `pglens failed while planning the query (${error instanceof Error ? error.message : String(error)}); see the pglens output.`);
     }
   });
+}
+
+/** The page shows the plan even when the advisor fails; the failure goes to the log. */
+async function suggestionsFor(deps: PlanCommandDeps, sql: string): Promise<IndexSuggestionSummary[]> {
+  try {
+    return await deps.suggestions(sql);
+  } catch (error) {
+    deps.log.error('pglens: the index advisor failed for the plan view', error);
+    return [];
+  }
 }
 
 interface Planned {

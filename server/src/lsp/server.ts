@@ -180,6 +180,7 @@ export function createServer(connection: Connection): PglensServer {
     scheduler,
     database,
     settings: () => settings.current,
+    suggestions: (sql) => indexSuggestions.summaries(sql),
     setClientUrl: (url) => {
       clientUrl = url;
       return configureDatabase(true);
