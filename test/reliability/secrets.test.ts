@@ -235,7 +235,14 @@ interface CliRun {
   stderr: string;
 }
 
-function cli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliRun> {
+interface CliSpec {
+  args: string[];
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  name?: string;
+}
+
+function cli(args: string[], options: Omit<CliSpec, 'args'> = {}): Promise<CliRun> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   const started = performance.now();
   return new Promise((done, fail) => {
@@ -257,7 +264,7 @@ function cli(args: string[], options: { cwd?: string; env?: Record<string, strin
 }
 
 /** Runs the CLI invocations two at a time (the machine has two cores shared with others). */
-async function cliAll(runs: { args: string[]; cwd?: string; env?: Record<string, string>; name?: string }[]): Promise<CliRun[]> {
+async function cliAll(runs: CliSpec[]): Promise<CliRun[]> {
   const results: CliRun[] = new Array(runs.length);
   let next = 0;
   const worker = async () => {
@@ -440,7 +447,7 @@ describe('the CLI', () => {
       host: url({ host: 'no-such-host.invalid' }),
       refused: url({ port: rejecting.port }),
     };
-    const runs = [
+    const runs: CliSpec[] = [
       // Connected, every format; EXPLAIN errors (permission, timeout) included.
       { args: ['check', '.', '--db', goodUrl, '--format', 'json'] },
       { args: ['check', '.', '--db', goodUrl, '--format', 'sarif'] },

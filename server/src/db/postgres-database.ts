@@ -32,6 +32,14 @@ export class PostgresDatabase implements Database {
   private readonly pids = new WeakMap<Session, number>();
   private versionNum: Promise<number> | undefined;
   private readonly timeouts: SessionTimeouts;
+  /**
+   * Connections lent out (a session or a query), at most `max`; the rest wait here. pg-pool's own queue
+   * would fail a wait longer than connectionTimeoutMillis with "timeout exceeded when trying to
+   * connect", which reads as a server that does not answer: waiting for a busy pool is not connecting.
+   */
+  private readonly max: number;
+  private lent = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly clientConfig: ClientConfig,
@@ -41,6 +49,7 @@ export class PostgresDatabase implements Database {
   ) {
     const settings = { ...DEFAULT_POOL_OPTIONS, ...options };
     this.timeouts = settings.timeouts;
+    this.max = Math.max(1, settings.max);
     const startup = [
       clientConfig.options,
       '-c default_transaction_read_only=on',
@@ -63,12 +72,15 @@ export class PostgresDatabase implements Database {
   }
 
   async query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>> {
+    const release = await this.turn();
     try {
       const result = await this.pool.query(extended(text, values));
       return { rows: result.rows as R[] };
     } catch (error) {
       this.notice(error);
       throw error;
+    } finally {
+      release();
     }
   }
 
@@ -84,10 +96,12 @@ export class PostgresDatabase implements Database {
   }
 
   async withSession<T>(work: (session: Session) => Promise<T>): Promise<T> {
+    const release = await this.turn();
     let client: PoolClient;
     try {
       client = await this.pool.connect();
     } catch (error) {
+      release();
       this.notice(error);
       throw error;
     }
@@ -129,9 +143,28 @@ export class PostgresDatabase implements Database {
       return await work(session);
     } finally {
       client.removeListener('error', onError);
-      // A connection left inside a transaction (or broken) is closed rather than handed to the next user.
-      client.release(broken || client.getTransactionStatus() !== 'I');
+      // A connection left inside a transaction (or broken) is closed rather than handed to the next user;
+      // its turn passes on once it is gone, so the server never sees more than `max` of ours.
+      const destroy = broken || client.getTransactionStatus() !== 'I';
+      const gone = destroy ? new Promise<void>((resolve) => client.once('end', () => resolve())) : undefined;
+      client.release(destroy);
+      if (gone) await Promise.race([gone, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
+      release();
     }
+  }
+
+  /** Waits until fewer than `max` connections are lent out; the function returned gives the turn back. */
+  private async turn(): Promise<() => void> {
+    if (this.lent < this.max) this.lent++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.lent--;
+    };
   }
 
   /** Cancels from a fresh connection: the pool may be busy, and a cancel must never wait behind the query. */
