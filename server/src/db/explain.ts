@@ -17,8 +17,10 @@ import { statementFacts, type StatementFacts } from './statement-facts';
  *   unless the connection already runs with the values asked for). A plain EXPLAIN, which executes
  *   nothing, on a connection that is read-only by default with those timeouts goes as one message.
  * - Statements on a pipelined connection go out together: one round trip per EXPLAIN.
- * - Writes get plain EXPLAIN; with `analyzeWrites: 'rollback'`, EXPLAIN ANALYZE inside BEGIN … ROLLBACK,
- *   refused when sequences, triggers or foreign tables would escape the rollback.
+ * - Writes get plain EXPLAIN; with `analyzeWrites: 'rollback'`, EXPLAIN ANALYZE inside BEGIN … ROLLBACK.
+ * - ANALYZE, of reads and writes alike, is refused when something would escape the rollback: sequences,
+ *   dblink and other built-ins that act outside the transaction, volatile functions defined in the
+ *   database (called, or read through a view), triggers, rules, cascades, foreign tables (rollback-safety).
  * - `$n` parameters: the generic plan (GENERIC_PLAN on 16+, PREPARE + force_generic_plan before).
  * - The statement is sent with the extended protocol, so the server itself refuses a second one — except
  *   a plain EXPLAIN without `$n` whose text is ASCII without backslashes: it goes as a simple query (as
@@ -248,7 +250,7 @@ export class ExplainRunner {
     }
   }
 
-  /** Fills in parameter values and checks that a write can be rolled back; may downgrade to plain EXPLAIN. */
+  /** Fills in parameter values and checks that a rollback undoes all the statement does; may downgrade to plain EXPLAIN. */
   private async prepareAnalyze(session: Session, plan: Plan): Promise<void> {
     const count = plan.facts.parameterCount;
     if (count > 0) {
@@ -269,10 +271,9 @@ export class ExplainRunner {
       }
       plan.values = values;
     }
-    if (plan.write) {
-      const hazard = await rollbackHazard(plan.facts, session);
-      if (hazard) downgrade(plan, `ANALYZE was not run: ${hazard}; the estimated plan is shown instead`);
-    }
+    // Reads too: READ ONLY stops a write in this transaction, not one a function makes elsewhere (dblink).
+    const hazard = await rollbackHazard(plan.facts, session);
+    if (hazard) downgrade(plan, `ANALYZE was not run: ${hazard}; the estimated plan is shown instead`);
   }
 
   private async explainPlain(session: Session, plan: Plan, versionNum: number): Promise<unknown> {

@@ -17,6 +17,10 @@ export interface StatementFacts {
   parameterCount: number;
   /** Explicit calls to nextval/setval: sequences do not roll back. */
   sequenceCalls: string[];
+  /** The name (last part, as the parser folded it) of every function called, once each. */
+  functionCalls: string[];
+  /** Every relation named (FROM, JOIN, subqueries, write targets; CTE names too). */
+  relations: RelationRef[];
   /** Every INSERT/UPDATE/DELETE/MERGE in the statement, data-modifying CTEs included. */
   writes: WriteFacts[];
 }
@@ -64,19 +68,24 @@ function readFacts(stmt: Node): StatementFacts {
   const type = statementType(stmt);
   let parameterCount = 0;
   const sequenceCalls: string[] = [];
+  const functionCalls = new Set<string>();
+  const relations: RelationRef[] = [];
   const writes: WriteFacts[] = [];
   let locksRows = false;
   walkNodes(stmt, (nodeType, node) => {
     if (nodeType === 'ParamRef' && typeof node.number === 'number') parameterCount = Math.max(parameterCount, node.number);
     if (nodeType === 'FuncCall') {
-      const name = nameParts(node.funcname).at(-1)?.toLowerCase();
+      const called = nameParts(node.funcname).at(-1);
+      if (called) functionCalls.add(called);
+      const name = called?.toLowerCase();
       if (name === 'nextval' || name === 'setval') sequenceCalls.push(name);
     }
+    if (nodeType === 'RangeVar') relations.push(relationRef(node));
     if (nodeType === 'SelectStmt' && Array.isArray(node.lockingClause) && node.lockingClause.length) locksRows = true;
     const write = writeFacts(nodeType, node);
     if (write) writes.push(write);
   });
-  return { statement: classify(stmt, type, writes, locksRows), parameterCount, sequenceCalls, writes };
+  return { statement: classify(stmt, type, writes, locksRows), parameterCount, sequenceCalls, functionCalls: [...functionCalls], relations, writes };
 }
 
 function classify(stmt: Node, type: string, writes: WriteFacts[], locksRows: boolean): StatementClass {
