@@ -63,7 +63,11 @@ const uriOf = (root: string, name: string) => pathToFileURL(join(root, name)).hr
 async function start(root: string, initializationOptions: Record<string, unknown>, serverPath = SERVER): Promise<LspClient> {
   const client = new LspClient(serverPath);
   clients.push(client);
-  await client.initialize({ rootUri: pathToFileURL(root).href, initializationOptions: { debounceMs: 20, ...initializationOptions } });
+  try {
+    await client.initialize({ rootUri: pathToFileURL(root).href, initializationOptions: { debounceMs: 20, ...initializationOptions } });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; its stderr:\n${client.stderr}`);
+  }
   return client;
 }
 
@@ -466,6 +470,23 @@ describe('a migration folder with broken SQL (the embedded sandbox)', () => {
   }, 120_000);
 });
 
+/** The CLI, running; `result` settles when it exits (or after 15 s, as 'hung'). */
+function runCli(args: string[]): { result: Promise<{ code: number | null | 'hung'; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: workspace });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const hung = new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref());
+  return {
+    result: Promise.race([exited, hung]).then((code) => {
+      child.kill();
+      return { code, stdout, stderr };
+    }),
+  };
+}
+
 describe('the CLI against a dead database', () => {
   it('pglens check --db <closed port>: exit 2 with one clear line and a hint; --no-db still reports the static findings', async () => {
     const port = await closedPort();
@@ -483,25 +504,29 @@ describe('the CLI against a dead database', () => {
     expect(statics.stdout).toContain('select-star');
   }, 30_000);
 
-  it('pglens explain --analyze with its backend terminated: exit 2 with a clear message, no stack trace', async () => {
-    const child = spawn(process.execPath, [CLI, 'explain', '--db', db.url, '--analyze', '--sql', 'SELECT pg_sleep(20) AS fault_cli_slow'], {
-      cwd: workspace,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  it('pglens check with its backend terminated mid-EXPLAIN: exit 2, says the plan findings are incomplete', async () => {
+    const root = folder('pglens-faults-cli-check-', { 'q.sql': 'SELECT note AS fault_cli_check FROM items WHERE kind = 5;\n' });
+    const lock = await lockItems();
     try {
-      await terminate(await pglensBackend('fault_cli_slow', 'analyze'));
-      const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 10_000))]);
-      expect(code).toBe(2);
-      expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pglens explain: The database connection failed \(terminating connection due to administrator command\)/)]);
-      expect(stderr).not.toMatch(/\n\s+at /); // no stack trace
-      expect(stdout).toBe('');
+      const run = runCli(['check', '--db', db.url, root]);
+      await terminate(await pglensBackend('fault_cli_check', 'lock'));
+      const { code, stdout, stderr } = await run.result;
+      expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+      expect(stderr.trim().split('\n')).toEqual([
+        expect.stringMatching(/^pglens check: the database stopped answering, so plan findings are incomplete \(The server at 127\.0\.0\.1:5432 shut down the connection; pglens will reconnect when it is back\./),
+        'Run again when it is back, or with --no-db.',
+      ]);
     } finally {
-      child.kill();
+      await lock.release();
     }
+  }, 30_000);
+
+  it('pglens explain --analyze with its backend terminated: exit 2 with a clear message, no stack trace', async () => {
+    const run = runCli(['explain', '--db', db.url, '--analyze', '--sql', 'SELECT pg_sleep(20) AS fault_cli_slow']);
+    await terminate(await pglensBackend('fault_cli_slow', 'analyze'));
+    const { code, stdout, stderr } = await run.result;
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' }); // not 0 with nothing printed
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pglens explain: The database connection failed \(terminating connection due to administrator command\)/)]);
   }, 30_000);
 });
 
