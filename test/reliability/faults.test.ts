@@ -13,10 +13,13 @@ import { LspClient, type PublishDiagnostics } from '../helpers/lsp-client';
 
 /**
  * Faults injected into the real language server (dist/server.js over stdio) and the CLI: the database
- * killed mid-EXPLAIN ANALYZE, a network drop (a closed port; the proxy cut while a hover waits on the
- * database), the language server killed while a hover is pending, PGlite that cannot start, and a
- * migration folder with broken SQL. After each: a clear status or notice, static diagnostics and hovers
- * still served, the process alive, and no "unhandled promise rejection" / "uncaught exception" logged.
+ * killed mid-EXPLAIN ANALYZE (pg_terminate_backend) and again and again during edits, a network drop (a
+ * closed port; the TCP proxy cut while a hover waits on the database, then reopened), a network black
+ * hole (known bug: it.fails), the language server killed while a hover is pending, PGlite that cannot
+ * start (pglite.wasm missing or corrupt in a copied install), a migration folder with broken SQL, and
+ * the CLI on a closed port or with its backend terminated. After each: a clear status or notice, static
+ * diagnostics and hovers still served, the process alive, and no "unhandled promise rejection" /
+ * "uncaught exception" in its stderr or log.
  */
 const repo = resolve(__dirname, '../..');
 const SERVER = join(repo, 'dist', 'server.js');
