@@ -148,7 +148,9 @@ export class PostgresDatabase implements Database {
       const destroy = broken || client.getTransactionStatus() !== 'I';
       const gone = destroy ? new Promise<void>((resolve) => client.once('end', () => resolve())) : undefined;
       client.release(destroy);
-      if (gone) await Promise.race([gone, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
+      // Not unref'd: a connection the server killed has already ended, so `gone` never settles, and with
+      // nothing else pending the CLI would exit 0 mid-await, printing nothing (faults.test.ts).
+      if (gone) await Promise.race([gone, new Promise<void>((resolve) => setTimeout(resolve, 1_000))]);
       release();
     }
   }
