@@ -33,8 +33,8 @@ const PASSWORD = `pw.${CORE}.$^@:/?#&=+%`;
 const ENCODED = encodeURIComponent(PASSWORD);
 const ROLE = `pglens_reader_${randomBytes(3).toString('hex')}`;
 
-/** Every form of the secret that must never show: raw, encoded, and 12-character pieces of its core. */
-const FORBIDDEN = [PASSWORD, ENCODED, CORE, CORE.slice(0, 12), CORE.slice(10, 22), CORE.slice(20, 32)];
+/** Every form of the secret that must never show: raw, encoded, and 8-character pieces of its random core. */
+const FORBIDDEN = [PASSWORD, ENCODED, CORE, ...[0, 8, 16, 24].map((at) => CORE.slice(at, at + 8))];
 
 const SCHEMA = `
 CREATE EXTENSION hypopg;
@@ -340,6 +340,8 @@ describe('the language server, a full session', () => {
       ['wrong database', url({ database: 'no_such_database' }), /does not exist/],
       ['unparsable host', `postgresql://${ROLE}:${ENCODED}@[bad/${db.name}`, /not a usable PostgreSQL URL/],
       ['closed port', url({ port }), /Nothing is listening/],
+      // A password of plain characters: the old port message quoted "<password>@[bad".
+      ['unparsable, plain password', `postgresql://${ROLE}:${CORE}@[bad`, /not a usable PostgreSQL URL/],
       ['password refused', url({ port: rejecting.port }), /Wrong password/],
       ['raw password with #', `postgresql://${ROLE}:${PASSWORD}@127.0.0.1:5432/${db.name}`, /not a usable PostgreSQL URL|not found|does not exist|refused/],
     ];
@@ -444,6 +446,7 @@ describe('the CLI', () => {
       database: url({ database: 'cli_missing' }),
       port: url({ port }),
       syntax: `postgresql://${ROLE}:${PASSWORD}@[bad`,
+      plain: `postgresql://${ROLE}:${CORE}@[bad`,
       host: url({ host: 'no-such-host.invalid' }),
       refused: url({ port: rejecting.port }),
     };
@@ -463,6 +466,7 @@ describe('the CLI', () => {
       { args: ['check', '.', '--db', bad.syntax, '--format', 'sarif'] },
       { args: ['explain', '--db', bad.syntax, '--sql', sql] },
       { args: ['advise', '--db', bad.syntax, '--sql', sql, '--format', 'json'] },
+      { args: ['explain', '--db', bad.plain, '--sql', sql] },
       { args: ['advise', '--db', bad.host, '--sql', sql] },
       { args: ['check', '.', '--db', bad.refused, '--format', 'json'] },
       // The URL from .env, DATABASE_URL and .pglens.json; the password from PGPASSWORD and a pgpass file.
