@@ -67,6 +67,11 @@ export class LspClient {
     );
   }
 
+  /** The server's process id (its memory can be read from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   get alive(): boolean {
     return this.exitCode === undefined && this.child.exitCode === null && this.child.signalCode === null;
   }

@@ -1,4 +1,5 @@
-import { Client, Pool, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
+import { Pool, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
+import { sendCancelRequest } from './cancel-request';
 import { isConnectionError } from './connection-errors';
 import type { Database, QueryRows, Session, SessionTimeouts } from './queryable';
 
@@ -29,7 +30,8 @@ export const DEFAULT_POOL_OPTIONS: Required<PoolOptions> = {
 export class PostgresDatabase implements Database {
   readonly kind = 'postgres';
   private readonly pool: Pool;
-  private readonly pids = new WeakMap<Session, number>();
+  /** Each lent session's backend, for cancelling its query. */
+  private readonly backends = new WeakMap<Session, { processId: number; secretKey: number }>();
   private versionNum: Promise<number> | undefined;
   private readonly timeouts: SessionTimeouts;
   /**
@@ -137,8 +139,8 @@ export class PostgresDatabase implements Database {
           return { rows: (result as { rows: R[] }).rows };
         }),
     };
-    const pid = (client as unknown as { processID?: number }).processID;
-    if (typeof pid === 'number') this.pids.set(session, pid);
+    const { processID, secretKey } = client as unknown as { processID?: number; secretKey?: number };
+    if (typeof processID === 'number' && typeof secretKey === 'number') this.backends.set(session, { processId: processID, secretKey });
     try {
       return await work(session);
     } finally {
@@ -169,20 +171,10 @@ export class PostgresDatabase implements Database {
     };
   }
 
-  /** Cancels from a fresh connection: the pool may be busy, and a cancel must never wait behind the query. */
+  /** Cancels the session's query with a CancelRequest: never waits behind the busy pool, never logs in. */
   async cancel(session: Session): Promise<void> {
-    const pid = this.pids.get(session);
-    if (pid === undefined) return;
-    const client = new Client({ ...this.clientConfig, connectionTimeoutMillis: 3_000 });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      await client.query('SELECT pg_cancel_backend($1)', [pid]);
-    } catch {
-      // The statement ends anyway at its statement_timeout.
-    } finally {
-      await client.end().catch(() => undefined);
-    }
+    const backend = this.backends.get(session);
+    if (backend) await sendCancelRequest({ host: this.clientConfig.host, port: this.clientConfig.port }, backend);
   }
 
   async end(): Promise<void> {

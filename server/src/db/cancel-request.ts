@@ -1,0 +1,37 @@
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+/** The CancelRequest code of PostgreSQL's frontend/backend protocol (1234 << 16 | 5678). */
+const CANCEL_REQUEST_CODE = 80877102;
+
+/**
+ * Asks the server to cancel the query a backend is running, as libpq's PQcancel does: a 16-byte
+ * CancelRequest on a connection of its own, which the postmaster reads and closes. No session is
+ * opened (no login, no backend), so cancelling never takes a connection beyond the pool's limit.
+ * Resolves when the server closed the connection, or after `timeoutMs`; never rejects — the statement
+ * still ends at its statement_timeout.
+ */
+export function sendCancelRequest(
+  target: { host?: string; port?: number },
+  backend: { processId: number; secretKey: number },
+  timeoutMs = 3_000,
+): Promise<void> {
+  const host = target.host ?? process.env.PGHOST ?? 'localhost';
+  const port = target.port ?? (Number(process.env.PGPORT) || 5432);
+  return new Promise((resolve) => {
+    const socket = host.startsWith('/') ? connect(join(host, `.s.PGSQL.${port}`)) : connect(port, host);
+    const packet = Buffer.alloc(16);
+    packet.writeInt32BE(16, 0);
+    packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);
+    packet.writeUInt32BE(backend.processId >>> 0, 8);
+    packet.writeUInt32BE(backend.secretKey >>> 0, 12);
+    const done = () => {
+      socket.destroy();
+      resolve();
+    };
+    socket.setTimeout(timeoutMs, done);
+    socket.once('connect', () => socket.end(packet));
+    socket.once('close', done);
+    socket.once('error', done);
+  });
+}
