@@ -42,6 +42,8 @@ export abstract class FileDeclarations {
   protected readonly objectOf = new Map<ts.Node, string>();
   protected readonly classOf = new Map<ts.Node, string>();
   protected readonly unitNames = new Map<UnitSummary, Set<string>>();
+  /** Per map of taken names, the next `~n` suffix to try for a name: a file with thousands of same-named functions stays linear. */
+  private readonly nextSuffix = new Map<Map<string, unknown>, Map<string, number>>();
   protected readonly pendingExports: [exported: string, local: string][] = [];
   protected readonly relativeImports = new Set<string>();
 
@@ -425,7 +427,15 @@ export abstract class FileDeclarations {
 
   protected uniqueName(name: string, taken: Map<string, unknown>): string {
     if (!taken.has(name)) return name;
-    for (let n = 2; ; n++) if (!taken.has(`${name}~${n}`)) return `${name}~${n}`;
+    let suffixes = this.nextSuffix.get(taken);
+    if (!suffixes) this.nextSuffix.set(taken, (suffixes = new Map()));
+    // Names are only ever added, so every suffix below the one handed out last is still taken.
+    for (let n = suffixes.get(name) ?? 2; ; n++) {
+      if (!taken.has(`${name}~${n}`)) {
+        suffixes.set(name, n + 1);
+        return `${name}~${n}`;
+      }
+    }
   }
 
   protected shortText(node: ts.Node): string {
