@@ -28,6 +28,7 @@ import { codeActions } from './code-actions';
 import { CommandRegistry } from './commands';
 import { DatabaseService } from './database-service';
 import { documentDiagnostics } from './document-diagnostics';
+import { CHECKED_TEXT_DOCUMENTS } from './document-sync';
 import { identifyDocument } from './document-identity';
 import { guarded } from './guard';
 import { HOVER_SECTIONS, queryHover, type HoverSection } from './hover';
@@ -71,7 +72,7 @@ export interface PglensServer {
  */
 export function createServer(connection: Connection): PglensServer {
   const log = connectionLogger(connection);
-  const documents = new TextDocuments(TextDocument);
+  const documents = new TextDocuments(CHECKED_TEXT_DOCUMENTS);
   const commands = new CommandRegistry();
   const hoverSections = [...HOVER_SECTIONS];
   // window/showMessage (a notification), not showMessageRequest: nothing waits for the user to answer.
