@@ -35,6 +35,16 @@ export interface DatabaseConfig {
 const NOT_CONNECTED: Explain = () => Promise.resolve({ ok: false, reason: 'connection', message: 'No database is connected.' });
 
 /**
+ * PostgreSQL checks statement_timeout only where it checks for interrupts, and some planning does not
+ * for a long time (600 nested CTEs: over a minute past a 1 s timeout). pglens stops waiting for an
+ * EXPLAIN at twice the timeout and a second, so a hover or `pglens/plan` is always answered.
+ */
+const deadlineOf = (statementTimeoutMs: number) => 2 * statementTimeoutMs + 1_000;
+
+/** How long replacing a database waits for the old one to close before letting it close in the background. */
+const CLOSE_WAIT_MS = 2_000;
+
+/**
  * The language server's database: which one (setting → the client's URL → .env → PG* variables and
  * ~/.pgpass → the embedded sandbox), connected lazily on first use, its state sent as `pglens/status`
  * on every change. A database that fails is a status, and one message; when it is (back) up, open
@@ -51,7 +61,7 @@ export class DatabaseService {
   private configuring: Promise<void> = Promise.resolve();
 
   /** EXPLAIN on the current database; identical requests in flight (hover and diagnostics) share one. */
-  readonly explain: Explain = sharedExplain((sql, options) => (this.database ?? { explain: NOT_CONNECTED }).explain(sql, options));
+  readonly explain: Explain = sharedExplain((sql, options) => this.explainWithDeadline(sql, options));
 
   /** The plan already cached on the current database, without waiting. */
   readonly cached = (sql: string, options: ExplainOptions): ExplainOutcome | undefined => this.database?.cached(sql, options);
@@ -62,6 +72,7 @@ export class DatabaseService {
   );
 
   private maxConnections = 1;
+  private statementTimeoutMs = 5_000;
 
   constructor(private readonly options: DatabaseServiceOptions) {}
 
@@ -110,6 +121,7 @@ export class DatabaseService {
   private async apply(config: DatabaseConfig, reconnect: boolean): Promise<void> {
     const { settings } = config;
     this.maxConnections = settings.database.maxConnections;
+    this.statementTimeoutMs = settings.explain.statementTimeoutMs;
     const resolution = await resolveConnectionTarget({
       setting: settings.databaseUrl,
       initializationOption: config.clientUrl,
@@ -164,6 +176,28 @@ export class DatabaseService {
     if (reconnect || this.wanted) this.ensure();
   }
 
+  private async explainWithDeadline(sql: string, options: ExplainOptions): Promise<ExplainOutcome> {
+    const database = this.database;
+    if (!database) return NOT_CONNECTED(sql, options);
+    const timeoutMs = options.statementTimeoutMs ?? this.statementTimeoutMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), deadlineOf(timeoutMs));
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+    try {
+      const outcome = await database.explain(sql, { ...options, signal });
+      if (!outcome.ok && outcome.reason === 'cancelled' && deadline.signal.aborted && !options.signal?.aborted) {
+        return {
+          ok: false,
+          reason: 'timeout',
+          message: `PostgreSQL did not finish the EXPLAIN within ${deadlineOf(timeoutMs) / 1000} s although its statement timeout is ${timeoutMs / 1000} s (planning this query is not interrupted); pglens stopped waiting. Simplify the query to see its plan.`,
+        };
+      }
+      return outcome;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async replace(next: PlanDatabase | undefined): Promise<void> {
     const previous = this.database;
     this.stopListening?.();
@@ -171,7 +205,12 @@ export class DatabaseService {
     this.database = next;
     if (next) this.stopListening = next.connection.onStateChange((state) => this.changed(next, state));
     if (previous) {
-      await previous.dispose().catch((error: unknown) => this.options.log.error('pglens: closing the previous database failed', error));
+      // A pool closes once its queries end, and PostgreSQL can take a minute to stop one (see
+      // deadlineOf): wait a moment, then let it close in the background rather than hold up the switch.
+      const closed = previous.dispose().catch((error: unknown) => this.options.log.error('pglens: closing the previous database failed', error));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)))]);
+      clearTimeout(timer);
       this.options.reanalyze(); // plan diagnostics computed on it are stale now
     }
   }
