@@ -48,6 +48,9 @@ export const DEFAULT_SETTINGS: PglensSettings = {
   queryInLoop: { extraMethods: [] },
 };
 
+/** The longest a timeout can be: setTimeout's limit and PostgreSQL's for statement_timeout (ms in an int4). */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 export interface SettingsProblem {
   setting: string;
   message: string;
@@ -88,13 +91,13 @@ export function resolveSettings(input: unknown): { settings: PglensSettings; pro
   if (missingLimit !== undefined) {
     const limit = typeof missingLimit === 'object' && missingLimit !== null ? missingLimit.limit : undefined;
     if (limit !== undefined) {
-      if (Number.isInteger(limit) && (limit as number) > 0) settings.missingLimit.limit = limit as number;
+      if (Number.isSafeInteger(limit) && (limit as number) > 0) settings.missingLimit.limit = limit as number;
       else problems.push({ setting: 'pglens.missingLimit.limit', message: `must be a positive whole number (got ${JSON.stringify(limit)})` });
     }
   }
 
   readPositiveInteger(raw, 'maxFileBytes', (v) => (settings.maxFileBytes = v), problems);
-  readPositiveInteger(raw, 'debounceMs', (v) => (settings.debounceMs = v), problems, true);
+  readPositiveInteger(raw, 'debounceMs', (v) => (settings.debounceMs = v), problems, true, '', MAX_TIMEOUT_MS);
   readDatabaseSettings(raw, settings, problems);
   const queryInLoop = resolveQueryInLoopSettings(raw.queryInLoop);
   settings.queryInLoop = queryInLoop.settings;
@@ -118,7 +121,7 @@ function readDatabaseSettings(raw: Record<string, unknown>, settings: PglensSett
   else if (writes !== undefined) {
     problems.push({ setting: 'pglens.explain.analyzeWrites', message: `must be "never" or "rollback" (got ${JSON.stringify(writes)})` });
   }
-  readPositiveInteger(explain, 'statementTimeoutMs', (v) => (settings.explain.statementTimeoutMs = v), problems, false, 'explain.');
+  readPositiveInteger(explain, 'statementTimeoutMs', (v) => (settings.explain.statementTimeoutMs = v), problems, false, 'explain.', MAX_TIMEOUT_MS);
   const database = section(raw, 'database', problems);
   if (typeof database.embedded === 'boolean') settings.database.embedded = database.embedded;
   else if (database.embedded !== undefined) {
@@ -143,9 +146,11 @@ function readPositiveInteger(
   problems: SettingsProblem[],
   allowZero = false,
   prefix = '',
+  max = Number.MAX_SAFE_INTEGER,
 ): void {
   const value = raw[key];
   if (value === undefined) return;
-  if (Number.isInteger(value) && ((value as number) > 0 || (allowZero && value === 0))) assign(value as number);
+  if (Number.isInteger(value) && ((value as number) > 0 || (allowZero && value === 0)) && (value as number) <= max) assign(value as number);
+  else if (Number.isInteger(value) && (value as number) > max) problems.push({ setting: `pglens.${prefix}${key}`, message: `must be at most ${max} (got ${JSON.stringify(value)})` });
   else problems.push({ setting: `pglens.${prefix}${key}`, message: `must be a ${allowZero ? 'non-negative' : 'positive'} whole number (got ${JSON.stringify(value)})` });
 }

@@ -53,12 +53,14 @@ export function resolveAdvisorSettings(raw: unknown): { settings: AdvisorSetting
     if (valid(value)) settings[key] = value as AdvisorSettings[K];
     else problems.push({ setting: `pglens.advisor.${key}`, message: `must be ${expected} (got ${JSON.stringify(value)})` });
   };
-  const positiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
+  const positiveInteger = (value: unknown) => Number.isSafeInteger(value) && (value as number) > 0;
+  // PostgreSQL's lock_timeout and statement_timeout are milliseconds in an int4.
+  const milliseconds = (value: unknown) => positiveInteger(value) && (value as number) <= 2_147_483_647;
   read('createHypopg', (value) => typeof value === 'boolean', 'true or false');
-  read('maxTableBytesForRealIndex', (value) => Number.isInteger(value) && (value as number) >= 0, 'a non-negative whole number of bytes');
+  read('maxTableBytesForRealIndex', (value) => Number.isSafeInteger(value) && (value as number) >= 0, 'a non-negative whole number of bytes');
   read('minCostReduction', (value) => typeof value === 'number' && value > 0 && value < 1, 'a number between 0 and 1, e.g. 0.3');
-  read('lockTimeoutMs', positiveInteger, 'a positive whole number of milliseconds');
-  read('statementTimeoutMs', positiveInteger, 'a positive whole number of milliseconds');
+  read('lockTimeoutMs', milliseconds, 'a positive whole number of milliseconds, at most 2147483647');
+  read('statementTimeoutMs', milliseconds, 'a positive whole number of milliseconds, at most 2147483647');
   read('maxIndexesPerQuery', positiveInteger, 'a positive whole number');
   return { settings, problems };
 }

@@ -1,4 +1,4 @@
-import type { CancellationToken } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 
 export type CommandHandler = (args: readonly unknown[], token: CancellationToken) => unknown;
 
@@ -20,7 +20,8 @@ export class CommandRegistry {
 
   async execute(id: string, args: readonly unknown[], token: CancellationToken): Promise<unknown> {
     const handler = this.handlers.get(id);
-    if (!handler) throw new Error(`pglens: unknown command ${id}`);
+    // An error the client sees (it tells the user this server cannot do that yet), not a failure to log.
+    if (!handler) throw new ResponseError(ErrorCodes.InvalidParams, `pglens: unknown command ${id}`);
     return handler(args, token);
   }
 }

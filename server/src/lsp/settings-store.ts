@@ -1,4 +1,6 @@
+import { resolveAdvisorSettings } from '../advisor/settings';
 import { resolveSettings, DEFAULT_SETTINGS, type PglensSettings, type SettingsProblem } from '../config';
+import { allRules } from '../rules';
 import type { Logger } from './log';
 
 /** Where settings come from: the client's `pglens` section, pulled when it supports it. */
@@ -39,7 +41,7 @@ export class SettingsStore {
     if (raw === null) raw = undefined;
     const { settings, problems } = resolveSettings(raw);
     this.settings = settings;
-    this.report(problems);
+    this.report([...problems, ...unknownRuleCodes(raw), ...advisorProblems(raw)]);
     return settings;
   }
 
@@ -59,6 +61,25 @@ export class SettingsStore {
     if (message && message !== this.warned) this.source.warn(message);
     this.warned = message;
   }
+}
+
+/** Codes in `pglens.rules` that name no rule: a typo (`select_star`) would otherwise change nothing, silently. */
+function unknownRuleCodes(raw: unknown): SettingsProblem[] {
+  const rules = isObject(raw) ? raw.rules : undefined;
+  if (!isObject(rules)) return [];
+  const known = allRules().map((rule) => rule.code);
+  return Object.keys(rules)
+    .filter((code) => !known.includes(code))
+    .map((code) => ({ setting: `pglens.rules.${code}`, message: `no pglens rule has this code (the codes are ${known.join(', ')})` }));
+}
+
+/** `pglens.advisor.*` is read where the advisor runs, which has no one to tell; its problems are told here. */
+function advisorProblems(raw: unknown): SettingsProblem[] {
+  return isObject(raw) ? resolveAdvisorSettings(raw.advisor).problems : [];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describeProblem(problem: SettingsProblem): string {
