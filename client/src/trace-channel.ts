@@ -1,4 +1,5 @@
 import { EventEmitter, LogLevel, workspace, type Disposable, type LogOutputChannel, type ViewColumn } from 'vscode';
+import { redact } from '../../server/src/db/redact';
 
 export const TRACE_SETTING = 'pglens.trace.server';
 
@@ -28,7 +29,8 @@ export class ProtocolTraceChannel implements LogOutputChannel {
   }
 
   trace(message: string, ...args: unknown[]): void {
-    if (tracing()) this.channel.info(message, ...args);
+    // A verbose trace prints `initialize` and `setDatabaseUrl` with the database URL: never its password.
+    if (tracing()) this.channel.info(redact(message), ...args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg)));
   }
   debug(message: string, ...args: unknown[]): void {
     this.channel.debug(message, ...args);
