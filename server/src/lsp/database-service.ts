@@ -180,19 +180,26 @@ export class DatabaseService {
     const database = this.database;
     if (!database) return NOT_CONNECTED(sql, options);
     const timeoutMs = options.statementTimeoutMs ?? this.statementTimeoutMs;
+    const late: ExplainOutcome = {
+      ok: false,
+      reason: 'timeout',
+      message: `PostgreSQL did not finish the EXPLAIN within ${deadlineOf(timeoutMs) / 1000} s although its statement timeout is ${timeoutMs / 1000} s (planning this query is not interrupted, or the database stopped answering); pglens stopped waiting. Simplify the query to see its plan.`,
+    };
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), deadlineOf(timeoutMs));
+    let timer: NodeJS.Timeout | undefined;
+    // The runner is asked to cancel, but not trusted to return: what it reads besides the EXPLAIN (the
+    // schema fingerprint) does not watch the signal.
+    const expired = new Promise<ExplainOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        deadline.abort();
+        resolve(late);
+      }, deadlineOf(timeoutMs));
+    });
     const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
     try {
-      const outcome = await database.explain(sql, { ...options, signal });
-      if (!outcome.ok && outcome.reason === 'cancelled' && deadline.signal.aborted && !options.signal?.aborted) {
-        return {
-          ok: false,
-          reason: 'timeout',
-          message: `PostgreSQL did not finish the EXPLAIN within ${deadlineOf(timeoutMs) / 1000} s although its statement timeout is ${timeoutMs / 1000} s (planning this query is not interrupted); pglens stopped waiting. Simplify the query to see its plan.`,
-        };
-      }
-      return outcome;
+      const outcome = await Promise.race([database.explain(sql, { ...options, signal }), expired]);
+      const timedOut = !outcome.ok && outcome.reason === 'cancelled' && deadline.signal.aborted && !options.signal?.aborted;
+      return timedOut ? late : outcome;
     } finally {
       clearTimeout(timer);
     }
