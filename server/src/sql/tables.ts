@@ -111,7 +111,9 @@ class Collector {
     if (recursive) for (const cte of ctes) if (typeof cte.ctename === 'string') visible.add(cte.ctename);
     for (const cte of ctes) {
       const name = typeof cte.ctename === 'string' ? cte.ctename : undefined;
-      this.visit(cte.ctequery, new Set(visible), 'ctequery');
+      // The walk is synchronous and keeps no reference to the set, so the CTE sees `visible` as it is
+      // now without a copy (a copy per CTE made 17,750 CTEs take 30 s).
+      this.visit(cte.ctequery, visible, 'ctequery');
       if (name) visible.add(name);
     }
     return visible;
