@@ -12,7 +12,7 @@ import { extname, join, relative } from 'node:path';
  */
 
 /** Document cases of the run without a database when PGLENS_FUZZ_CASES is not set. */
-export const DEFAULT_CASES = 1_000;
+export const DEFAULT_CASES = 1_500;
 
 /** The seed of this run: PGLENS_FUZZ_SEED, or a fresh one (printed by the test so it can be replayed). */
 export function fuzzSeed(env: NodeJS.ProcessEnv = process.env): number {

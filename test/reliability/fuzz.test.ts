@@ -822,6 +822,38 @@ describe('the language server under random and malformed input', () => {
     expect(await client.shutdown()).toBe(0);
   }, 60_000);
 
+  // Found by this test: two documents that took quadratic time, blocking the whole server meanwhile —
+  // 17,750 CTEs in one WITH (30 s: sql/tables.ts copied the visible names per CTE) and 20,000 functions
+  // of the same name (35 s: code/declarations.ts probed name~2, name~3, … from 2 each time). Now ~1 s each.
+  it('answers quickly on documents that once took quadratic time (regression)', async () => {
+    const folder = makeWorkspace('pglens-fuzz-quadratic-', false);
+    const session = await startSession('quadratic documents', folder, { debounceMs: 0, database: { embedded: false } });
+    const { client } = session;
+    const ctes = 17_750;
+    const functions = 20_000;
+    const documents = [
+      // Its rules give up on a chain that long (the scope walk recurses per CTE: a known limit, logged);
+      // what is tested here is that the answer comes at once.
+      { uri: `${session.folderUri}/ctes.sql`, languageId: 'sql', codes: [], text: `WITH ${Array.from({ length: ctes }, (_, i) => `c${i} AS (SELECT * FROM ${i === 0 ? 'users' : `c${i - 1}`})`).join(',\n')}\nSELECT * FROM c${ctes - 1};` },
+      {
+        uri: `${session.folderUri}/same-names.ts`,
+        languageId: 'typescript',
+        codes: ['select-star'],
+        text: `import { Pool } from 'pg';\nconst pool = new Pool();\n${'export function q() { return 1; }\n'.repeat(functions)}export const all = () => pool.query('SELECT * FROM users');\n`,
+      },
+    ];
+    for (const { uri, languageId, codes, text } of documents) {
+      const started = performance.now();
+      client.open(uri, text, 1, languageId);
+      const diagnostics = await client.diagnostics(uri, 1, 30_000);
+      expect(diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(codes));
+      expect(performance.now() - started).toBeLessThan(10_000);
+      client.close(uri);
+    }
+    expect(escaped(client)).toEqual([]);
+    expect(await client.shutdown()).toBe(0);
+  }, 90_000);
+
   it('survives JSON-RPC frames that are not valid messages', async () => {
     const folder = makeWorkspace('pglens-fuzz-frames-', false);
     const session = await startSession('malformed frames', folder, { debounceMs: 0, database: { embedded: false } });
