@@ -376,6 +376,7 @@ export function randomDocument(rng: Rng, options: GeneratorOptions): FuzzDocumen
   const generator = rng.weighted<string>([
     [options.plans ? 12 : 30, 'mutated'],
     [options.plans ? 10 : 0, 'mutated-sql'],
+    [options.plans ? 30 : 0, 'lightly-mutated-queries'],
     [6, 'corpus-line-endings'],
     [5, 'random-code-units'],
     [5, 'random-bytes'],
@@ -399,6 +400,13 @@ export function randomDocument(rng: Rng, options: GeneratorOptions): FuzzDocumen
       ]);
       const text = mutate(rng, file.text, count, donor());
       return { label: `mutated ${file.path} ×${count}`, generator, flavor: flavorOf(file), text, mutations: count };
+    }
+    case 'lightly-mutated-queries': {
+      // Queries that mostly still parse and name real tables: the ones a plan can be had for.
+      const queries = corpus.filter((file) => file.kind === 'sql' && /queries/.test(file.path));
+      const file = rng.pick(queries.length ? queries : sqlFiles);
+      const count = rng.int(0, 2);
+      return { label: `lightly mutated ${file.path} ×${count}`, generator, flavor: 'sql', text: mutate(rng, file.text, count, donor()), mutations: count };
     }
     case 'corpus-line-endings': {
       const file = rng.pick(corpus);
@@ -613,7 +621,7 @@ export function randomJson(rng: Rng, depth = 3): unknown {
   ]);
   switch (kind) {
     case 'string':
-      return rng.pick(['', ' ', 'x', 'true', '100', '-1', 'off', 'error', 'loud', 'postgresql://', '\uD800', 'a'.repeat(rng.int(0, 2000)), '{"a":1}', 'file:///etc/passwd', randomCodeUnits(rng, rng.int(0, 20))]);
+      return rng.pick(['', ' ', 'x', 'true', '100', '-1', 'off', 'error', 'loud', 'postgresql://:1', '\uD800', 'a'.repeat(rng.int(0, 2000)), '{"a":1}', 'file:///etc/passwd', randomCodeUnits(rng, rng.int(0, 20))]);
     case 'number':
       return rng.pick([0, -0, 1, -1, 0.5, -5, 2 ** 31, 2 ** 53, -(2 ** 53), 1e300, -1e300, Number.MIN_VALUE, 4.2, 3]);
     case 'boolean':

@@ -49,7 +49,7 @@ const server = join(root, 'dist', 'server.js');
 const SEED = fuzzSeed();
 const CASES = fuzzCases();
 /** The run with a database is smaller: a plan costs a round trip, and EXPLAIN ANALYZE runs the query. */
-const DB_CASES = Math.max(20, Math.round(CASES / 8));
+const DB_CASES = Math.max(20, Math.round(CASES / 5));
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Documents kept open at once (re-analysis on a settings change or `reanalyze` visits every one). */
 const MAX_OPEN = 12;
@@ -116,9 +116,12 @@ class Tally {
   cancellations = 0;
   settingsChanges = 0;
   diagnosticsChecked = 0;
+  /** Answers that carried a plan (hover with its plan section, pglens/plan with its JSON). */
+  plans = 0;
   readonly generators = new Map<string, number>();
   readonly methods = new Map<string, number>();
   readonly outcomes = new Map<string, number>();
+  readonly errors = new Map<string, number>();
 
   count(map: Map<string, number>, key: string): void {
     map.set(key, (map.get(key) ?? 0) + 1);
@@ -128,10 +131,11 @@ class Tally {
     const list = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]).map(([key, n]) => `${key} ${n}`).join(', ');
     return [
       `${phase}: ${this.documents} document versions (${this.opens} opened, ${this.fullChanges} full changes, ${this.incrementalChanges} incremental changes, ${this.closes} closed; ${this.mutations} mutations)`,
-      `  ${this.requests} requests, ${this.notifications} other notifications, ${this.cancellations} cancellations, ${this.settingsChanges} settings changes, ${this.diagnosticsChecked} published diagnostics checked`,
+      `  ${this.requests} requests (${this.plans} answered with a plan), ${this.notifications} other notifications, ${this.cancellations} cancellations, ${this.settingsChanges} settings changes, ${this.diagnosticsChecked} published diagnostics checked`,
       `  generators: ${list(this.generators)}`,
       `  requests: ${list(this.methods)}`,
       `  answers: ${list(this.outcomes)}`,
+      `  commonest errors: ${[...this.errors].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([message, n]) => `${n}× ${message}`).join(' | ')}`,
     ].join('\n');
   }
 }
@@ -224,7 +228,15 @@ class Session {
         if (/got no answer within/.test(outcome.error.message)) this.fail(`no answer in ${REQUEST_TIMEOUT_MS} ms: ${method} ${brief(params)} (sent in ${during})`);
         else if (/server exited/.test(outcome.error.message)) this.fail(`the server exited during ${method} ${brief(params)} (sent in ${during})`);
         this.tally.count(this.tally.outcomes, outcome.code === undefined ? 'error' : `error ${outcome.code}`);
-      } else this.tally.count(this.tally.outcomes, outcome.result === null ? 'null' : Array.isArray(outcome.result) ? 'array' : typeof outcome.result);
+        this.tally.count(this.tally.errors, outcome.error.message.replace(/file:\/\/\S+|untitled:\S+/g, '<uri>').slice(0, 120));
+      } else {
+        this.tally.count(this.tally.outcomes, outcome.result === null ? 'null' : Array.isArray(outcome.result) ? 'array' : typeof outcome.result);
+        // Plans actually had: a hover with the plan's header, a pglens/plan with its JSON.
+        const value = (outcome.result as { contents?: { value?: unknown } } | null)?.contents?.value;
+        if (typeof value === 'string' && value.includes('**Query plan')) this.tally.plans++;
+        if (typeof outcome.result === 'string' && outcome.result.includes('**Query plan')) this.tally.plans++;
+        if (method === PLAN_REQUEST && (outcome.result as { planJson?: unknown } | null)?.planJson) this.tally.plans++;
+      }
       const complaint = expectation?.(outcome);
       if (complaint) this.fail(`${method} ${brief(params)}: ${complaint}`);
     });
@@ -421,14 +433,14 @@ function documentParams(session: Session, rng: Rng, uri: string, method: string)
 }
 
 /** Arguments for a server command: the right shape with random values, or any JSON at all. */
-function commandArguments(session: Session, rng: Rng, uri: string, command: string, plans: boolean): unknown {
+function commandArguments(session: Session, rng: Rng, uri: string, command: string): unknown {
   if (rng.chance(0.15)) return rng.pick([undefined, null, 'x', 42, {}, { 0: uri }, randomJson(rng, 2)]);
   const { uri: at, text, lines } = target(session, rng, uri);
   switch (command) {
     case SERVER_COMMANDS.explain:
       return rng.chance(0.8) ? [at, randomPosition(rng, text, lines), rng.pick([true, false, undefined, 'yes', 1])] : [randomJson(rng, 1), randomJson(rng, 1), randomJson(rng, 1)];
     case SERVER_COMMANDS.setDatabaseUrl:
-      // Never a host name (no DNS lookups) nor, without a database, one that would connect.
+      // No host name but one that cannot resolve, nor, without a database, one that would connect.
       return [
         rng.pick([
           null,
@@ -438,14 +450,14 @@ function commandArguments(session: Session, rng: Rng, uri: string, command: stri
           42,
           {},
           ['postgresql://'],
-          'postgresql://',
+          // Not 'postgresql://': it means localhost's postgres database, which this test must not plan on.
+          'postgresql://:1',
           'not a url',
           'postgresql://%zz',
           'postgresql://postgres@127.0.0.1:1/nothing',
           'postgresql://postgres@127.0.0.1:5432/pglens_fuzz_no_such_database',
           'postgresql://[::1',
           `postgresql://postgres@127.0.0.1:5432/${'x'.repeat(rng.int(64, 5000))}`,
-          plans ? 'keep' : null,
         ]),
       ];
     default:
@@ -457,14 +469,15 @@ function commandArguments(session: Session, rng: Rng, uri: string, command: stri
 function randomAction(session: Session, rng: Rng, uri: string, options: CaseOptions & { databaseUrl?: string; heavy?: boolean }): void {
   const advertised = session.advertised();
   const open = session.open.get(uri);
-  const action = options.heavy ? rng.pick(['request', 'hover-statement', 'code-action-echo', 'plan']) : rng.weighted<string>([
+  const action = options.heavy ? rng.pick(['request', 'hover-statement', 'code-action-echo', 'plan', 'plan-statement']) : rng.weighted<string>([
     [options.plans ? 14 : 10, 'request'],
-    [options.plans ? 3 : 1, 'hover-statement'],
+    [options.plans ? 5 : 1, 'hover-statement'],
     [4, 'code-action-echo'],
     [4, 'change-full'],
     [5, 'change-incremental'],
     [options.plans ? 4 : 1.5, 'command'],
     [options.plans ? 5 : 1.5, 'plan'],
+    [options.plans ? 8 : 0.5, 'plan-statement'],
     [0.7, 'unknown-method'],
     [1, 'cancel'],
     [1, 'notification'],
@@ -486,6 +499,18 @@ function randomAction(session: Session, rng: Rng, uri: string, options: CaseOpti
       if (!match.length) break;
       const offset = rng.pick(match).index! + rng.int(0, 3);
       void session.request('textDocument/hover', { textDocument: { uri }, position: open.document.positionAt(offset) });
+      break;
+    }
+    case 'plan-statement': {
+      // pglens/plan or the explain command where a statement starts: where a plan is to be had.
+      if (!open) break;
+      const text = open.document.getText();
+      const match = [...text.matchAll(/\b(SELECT|WITH|INSERT|UPDATE|DELETE)\b/gi)];
+      if (!match.length) break;
+      const position = open.document.positionAt(rng.pick(match).index! + rng.int(0, 3));
+      const analyze = rng.chance(0.3);
+      if (rng.chance(0.7)) void session.request(PLAN_REQUEST, { uri, position, analyze });
+      else if (session.commands.includes(SERVER_COMMANDS.explain)) void session.request('workspace/executeCommand', { command: SERVER_COMMANDS.explain, arguments: [uri, position, analyze] });
       break;
     }
     case 'code-action-echo': {
@@ -531,9 +556,10 @@ function randomAction(session: Session, rng: Rng, uri: string, options: CaseOpti
       // Re-analysing everything is the one expensive command: run it now and then.
       if (command === SERVER_COMMANDS.reanalyze && rng.chance(0.7)) break;
       if (command === SERVER_COMMANDS.suggestIndexes && rng.chance(options.plans ? 0.9 : 0.5)) break;
-      let args = commandArguments(session, rng, uri, command, options.plans);
-      if (Array.isArray(args) && args[0] === 'keep') args = [options.databaseUrl];
+      const args = commandArguments(session, rng, uri, command);
       void session.request('workspace/executeCommand', args === undefined ? { command } : { command, arguments: args });
+      // With a database, the real URL comes straight back: the run is about plans, not about being offline.
+      if (command === SERVER_COMMANDS.setDatabaseUrl && options.databaseUrl) void session.request('workspace/executeCommand', { command, arguments: [options.databaseUrl] });
       break;
     }
     case 'plan': {
