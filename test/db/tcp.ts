@@ -53,11 +53,12 @@ export async function closedPort(): Promise<number> {
 }
 
 /**
- * A stand-in server that speaks just enough of the PostgreSQL protocol to ask for a password and reject
- * it as a real server does (SQLSTATE 28P01). The local PostgreSQL trusts 127.0.0.1, so it never
- * rejects a password itself.
+ * A stand-in server that speaks just enough of the PostgreSQL protocol to ask for a cleartext password,
+ * record it (`received`, in arrival order) and reject it as a real server does (SQLSTATE 28P01). The
+ * local PostgreSQL trusts 127.0.0.1, so it never rejects a password itself.
  */
-export async function passwordRejectingServer(): Promise<{ port: number; close(): Promise<void> }> {
+export async function passwordRejectingServer(user = 'app'): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
+  const received: string[] = [];
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -67,25 +68,24 @@ export async function passwordRejectingServer(): Promise<{ port: number; close()
     socket.on('data', (data) => {
       if (!startupSeen) {
         startupSeen = true;
-        // AuthenticationCleartextPassword
-        socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3]));
+        socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])); // AuthenticationCleartextPassword
         return;
       }
-      if (data[0] === 0x70) {
-        const user = 'app';
-        const fields = ['SFATAL', 'VFATAL', 'C28P01', `Mpassword authentication failed for user "${user}"`];
-        const body = Buffer.concat([...fields.map((f) => Buffer.from(`${f}\0`)), Buffer.from([0])]);
-        const header = Buffer.alloc(5);
-        header.write('E', 0);
-        header.writeInt32BE(body.length + 4, 1);
-        socket.end(Buffer.concat([header, body]));
-      }
+      if (data[0] !== 0x70) return; // PasswordMessage: 'p', length, the password and a NUL
+      received.push(data.subarray(5, data.readInt32BE(1)).toString('utf8'));
+      const fields = ['SFATAL', 'VFATAL', 'C28P01', `Mpassword authentication failed for user "${user}"`];
+      const body = Buffer.concat([...fields.map((f) => Buffer.from(`${f}\0`)), Buffer.from([0])]);
+      const header = Buffer.alloc(5);
+      header.write('E', 0);
+      header.writeInt32BE(body.length + 4, 1);
+      socket.end(Buffer.concat([header, body]));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const address = server.address();
   return {
     port: address && typeof address === 'object' ? address.port : 0,
+    received,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

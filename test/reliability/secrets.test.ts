@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseStatus, PlanResponse } from '../../server/src/protocol';
-import { closedPort } from '../db/tcp';
+import { closedPort, passwordRejectingServer } from '../db/tcp';
 import { createTestDatabase, withAdmin, type TestDatabase } from '../db/test-database';
 import { LspClient, type Diagnostic, type PublishDiagnostics } from '../helpers/lsp-client';
 
@@ -119,43 +118,11 @@ afterAll(async () => {
   }
 });
 
-/** A server that asks for a cleartext password, records it, and rejects it as a real server would. */
-async function passwordRecordingServer(): Promise<{ port: number; received: string[]; close(): Promise<void> }> {
-  const received: string[] = [];
-  const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    socket.on('error', () => undefined);
-    let startupSeen = false;
-    socket.on('data', (data) => {
-      if (!startupSeen) {
-        startupSeen = true;
-        socket.write(Buffer.from([0x52, 0, 0, 0, 8, 0, 0, 0, 3])); // AuthenticationCleartextPassword
-        return;
-      }
-      if (data[0] !== 0x70) return;
-      received.push(data.subarray(5, data.readInt32BE(1) + 1 - 1).toString('utf8'));
-      const fields = ['SFATAL', 'VFATAL', 'C28P01', `Mpassword authentication failed for user "${ROLE}"`];
-      const body = Buffer.concat([...fields.map((f) => Buffer.from(`${f}\0`)), Buffer.from([0])]);
-      const header = Buffer.alloc(5);
-      header.write('E', 0);
-      header.writeInt32BE(body.length + 4, 1);
-      socket.end(Buffer.concat([header, body]));
-    });
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  const address = server.address();
-  const result = {
-    port: address && typeof address === 'object' ? address.port : 0,
-    received,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((done) => server.close(() => done()));
-    },
-  };
-  cleanups.push(result.close);
-  return result;
+/** The stand-in server that records the password it is sent and refuses it; closed after the file. */
+async function passwordRecordingServer(): Promise<Awaited<ReturnType<typeof passwordRejectingServer>>> {
+  const server = await passwordRejectingServer(ROLE);
+  cleanups.push(server.close);
+  return server;
 }
 
 /** Starts the built server with `env` added to (or, for undefined values, removed from) the environment. */
