@@ -150,7 +150,7 @@ export class ExplainRunner {
     if (options.signal?.aborted) return cancelled();
 
     let versionNum: number;
-    const identity = options.cache === false ? undefined : cacheKey(sql.slice(statement.start, statement.end), statement.stmt, options);
+    const identity = options.cache === false ? undefined : cacheKey(sql, statement, options);
     let fingerprint: FingerprintRead | undefined;
     try {
       versionNum = await this.db.serverVersionNum();
@@ -158,13 +158,13 @@ export class ExplainRunner {
     } catch (error) {
       return explainFailure(error, { aborted: false, timeouts: timeoutsOf(options) });
     }
-    const hit = fingerprint?.known === undefined ? undefined : this.cache.get(`${identity}|${fingerprint.known}`);
-    if (hit) return done({ ...hit, notes: [...hit.notes], fromCache: true });
+    const hit = identity !== undefined && fingerprint?.known !== undefined ? this.cache.get(planKey(identity, fingerprint.known)) : undefined;
+    if (hit) return done(fromCache(hit));
 
     const plan = planRun(sql, statement, facts, options);
     const outcome = await this.withCancellation(options.signal, (session, aborted) => this.run(session, plan, versionNum, aborted, statement));
     const storedUnder = fingerprint?.known ?? (await fingerprint?.reading);
-    if (outcome.ok && storedUnder !== undefined) this.cache.set(`${identity}|${storedUnder}`, { ...outcome, notes: [...outcome.notes] });
+    if (outcome.ok && identity !== undefined && storedUnder !== undefined) this.cache.set(planKey(identity, storedUnder), { ...outcome, notes: [...outcome.notes] });
     return done(outcome);
   }
 
@@ -177,7 +177,7 @@ export class ExplainRunner {
     const fresh = this.fingerprint.fresh();
     if (fresh !== undefined) return { known: fresh };
     const last = this.fingerprint.last;
-    if (last !== undefined && this.cache.has(`${identity}|${last}`)) return { known: await this.fingerprint.current() };
+    if (last !== undefined && this.cache.has(planKey(identity, last))) return { known: await this.fingerprint.current() };
     return { reading: this.fingerprint.current().catch(() => undefined) };
   }
 
@@ -190,8 +190,8 @@ export class ExplainRunner {
     const statement = options.cache !== false && options.statement ? parsedAlone(options.statement, sql) : undefined;
     const fingerprint = statement && this.fingerprint.fresh();
     if (!statement || fingerprint === undefined) return undefined;
-    const hit = this.cache.get(`${cacheKey(sql.slice(statement.start, statement.end), statement.stmt, options)}|${fingerprint}`);
-    return hit && { ...hit, notes: [...hit.notes], fromCache: true, durationMs: 0 };
+    const hit = this.cache.get(planKey(cacheKey(sql, statement, options), fingerprint));
+    return hit && { ...fromCache(hit), durationMs: 0 };
   }
 
   clearCache(): void {
@@ -414,14 +414,25 @@ function timeoutSettings(timeouts: Defaults, session: Session): string[] {
   return settings;
 }
 
-function cacheKey(text: string, stmt: Node, options: ExplainOptions): string {
+/** A cached plan handed out: a copy, so a caller's notes never change the cache's. */
+function fromCache(hit: ExplainSuccess): ExplainSuccess {
+  return { ...hit, notes: [...hit.notes], fromCache: true };
+}
+
+/** Where a plan is cached: the statement's identity (cacheKey) under the schema it was planned on. */
+function planKey(identity: string, fingerprint: string): string {
+  return `${identity}|${fingerprint}`;
+}
+
+/** The statement and the options that change its plan: white space, comments and case do not. */
+function cacheKey(sql: string, statement: ParsedStatement, options: ExplainOptions): string {
   const relevant = {
     a: options.analyze ?? false,
     b: options.buffers ?? options.analyze ?? false,
     w: options.analyzeWrites ?? 'never',
     p: options.analyze ? options.params ?? null : null,
   };
-  return `${statementKey(text, stmt)}|${JSON.stringify(relevant)}`;
+  return `${statementKey(sql.slice(statement.start, statement.end), statement.stmt)}|${JSON.stringify(relevant)}`;
 }
 
 /** Sends the user's statement behind `prefix`; a failure remembers where in the statement it is. */
