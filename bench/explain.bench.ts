@@ -13,19 +13,10 @@ import { ExplainRunner } from '../server/src/db/explain';
 import { PostgresDatabase } from '../server/src/db/postgres-database';
 import { loadParser, parseSql } from '../server/src/sql/parse';
 import { percentile, printTable, timeAsyncMs } from './lib/stats';
-import { SERVER, withAdmin } from './lib/postgres';
+import { SERVER, SHOP_SCHEMA, withAdmin } from './lib/postgres';
 
 const ROUNDS = Number(process.argv[2]) || 400;
 const WARMUP = 30;
-
-const SCHEMA = `
-CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, country text NOT NULL);
-INSERT INTO users (email, country) SELECT 'user' || g || '@example.com', (ARRAY['de', 'fr', 'us', 'jp'])[1 + g % 4] FROM generate_series(1, 100000) g;
-CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id int NOT NULL REFERENCES users (id), status text NOT NULL, total numeric(10, 2) NOT NULL);
-INSERT INTO orders (user_id, status, total) SELECT 1 + (g * 7919) % 100000, (ARRAY['new', 'paid', 'shipped'])[1 + g % 3], (g % 1000) / 10.0 FROM generate_series(1, 150000) g;
-CREATE INDEX orders_user_id_idx ON orders (user_id);
-ANALYZE;
-`;
 
 /** Typical editor queries; `n` makes each text new, so nothing is reused between runs. */
 const QUERIES = [
@@ -43,7 +34,7 @@ async function main(): Promise<void> {
   const database = new PostgresDatabase(config);
   try {
     await bare.connect();
-    await bare.query(SCHEMA);
+    await bare.query(SHOP_SCHEMA);
     const runner = new ExplainRunner(database);
     const cachedSql = QUERIES[1](7);
     const samples = { bare: [] as number[], uncached: [] as number[], parsed: [] as number[], cached: [] as number[] };

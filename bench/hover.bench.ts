@@ -28,19 +28,10 @@ import {
 } from 'vscode-languageserver/node';
 import { createServer } from '../server/src/lsp/server';
 import { percentile, printTable, timeAsyncMs } from './lib/stats';
-import { SERVER, withAdmin } from './lib/postgres';
+import { SERVER, SHOP_SCHEMA, withAdmin } from './lib/postgres';
 
 const ROUNDS = Number(process.argv[2]) || 300;
 const WARMUP = 30;
-
-const SCHEMA = `
-CREATE TABLE users (id serial PRIMARY KEY, email text NOT NULL UNIQUE, country text NOT NULL);
-INSERT INTO users (email, country) SELECT 'user' || g || '@example.com', (ARRAY['de', 'fr', 'us', 'jp'])[1 + g % 4] FROM generate_series(1, 100000) g;
-CREATE TABLE orders (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id int NOT NULL REFERENCES users (id), status text NOT NULL, total numeric(10, 2) NOT NULL);
-INSERT INTO orders (user_id, status, total) SELECT 1 + (g * 7919) % 100000, (ARRAY['new', 'paid', 'shipped'])[1 + g % 3], (g % 1000) / 10.0 FROM generate_series(1, 150000) g;
-CREATE INDEX orders_user_id_idx ON orders (user_id);
-ANALYZE;
-`;
 
 const query = (n: number) => `SELECT u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.country = 'de' AND o.total > ${n}`;
 
@@ -67,7 +58,7 @@ async function main(): Promise<void> {
   client.listen();
   try {
     await bare.connect();
-    await bare.query(SCHEMA);
+    await bare.query(SHOP_SCHEMA);
     const url = `postgresql://${SERVER.user}@${SERVER.host}:${SERVER.port}/${name}`;
     // Plan rules off: the diagnostics pass then sends no EXPLAIN, so the uncached hover sends its own.
     // The index advisor's section is off too: this measures the plan, not the advisor.
