@@ -41,6 +41,14 @@ const NOT_CONNECTED: Explain = () => Promise.resolve({ ok: false, reason: 'conne
  */
 const deadlineOf = (statementTimeoutMs: number) => 2 * statementTimeoutMs + 1_000;
 
+function lateOutcome(timeoutMs: number): ExplainOutcome {
+  return {
+    ok: false,
+    reason: 'timeout',
+    message: `PostgreSQL did not finish the EXPLAIN within ${deadlineOf(timeoutMs) / 1000} s although its statement timeout is ${timeoutMs / 1000} s (planning this query is not interrupted, or the database stopped answering); pglens stopped waiting. Simplify the query to see its plan.`,
+  };
+}
+
 /** How long replacing a database waits for the old one to close before letting it close in the background. */
 const CLOSE_WAIT_MS = 2_000;
 
@@ -61,7 +69,13 @@ export class DatabaseService {
   private configuring: Promise<void> = Promise.resolve();
 
   /** EXPLAIN on the current database; identical requests in flight (hover and diagnostics) share one. */
-  readonly explain: Explain = sharedExplain((sql, options) => this.explainWithDeadline(sql, options));
+  readonly explain: Explain = sharedExplain(
+    (sql, options) => (this.database ?? { explain: NOT_CONNECTED }).explain(sql, options),
+    (options) => {
+      const timeoutMs = options.statementTimeoutMs ?? this.statementTimeoutMs;
+      return { ms: deadlineOf(timeoutMs), outcome: lateOutcome(timeoutMs) };
+    },
+  );
 
   /** The plan already cached on the current database, without waiting. */
   readonly cached = (sql: string, options: ExplainOptions): ExplainOutcome | undefined => this.database?.cached(sql, options);
@@ -174,35 +188,6 @@ export class DatabaseService {
     if (!create || reconnect) this.options.sendStatus(this.status);
     if (source.kind === 'invalid') this.showOnce(source.message);
     if (reconnect || this.wanted) this.ensure();
-  }
-
-  private async explainWithDeadline(sql: string, options: ExplainOptions): Promise<ExplainOutcome> {
-    const database = this.database;
-    if (!database) return NOT_CONNECTED(sql, options);
-    const timeoutMs = options.statementTimeoutMs ?? this.statementTimeoutMs;
-    const late: ExplainOutcome = {
-      ok: false,
-      reason: 'timeout',
-      message: `PostgreSQL did not finish the EXPLAIN within ${deadlineOf(timeoutMs) / 1000} s although its statement timeout is ${timeoutMs / 1000} s (planning this query is not interrupted, or the database stopped answering); pglens stopped waiting. Simplify the query to see its plan.`,
-    };
-    const deadline = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    // The runner is asked to cancel, but not trusted to return: what it reads besides the EXPLAIN (the
-    // schema fingerprint) does not watch the signal.
-    const expired = new Promise<ExplainOutcome>((resolve) => {
-      timer = setTimeout(() => {
-        deadline.abort();
-        resolve(late);
-      }, deadlineOf(timeoutMs));
-    });
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
-    try {
-      const outcome = await Promise.race([database.explain(sql, { ...options, signal }), expired]);
-      const timedOut = !outcome.ok && outcome.reason === 'cancelled' && deadline.signal.aborted && !options.signal?.aborted;
-      return timedOut ? late : outcome;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async replace(next: PlanDatabase | undefined): Promise<void> {
