@@ -1,7 +1,7 @@
 import type { Node } from 'libpg-query';
 import { isParserLoaded, loadParser, parsedAlone, parseSql, type ParsedStatement } from '../sql/parse';
 import { statementType } from './ast';
-import { LruCache, statementKey } from './plan-cache';
+import { knownStatementKey, LruCache, statementKey } from './plan-cache';
 import { explainFailure, locateError, type ExplainFailure } from './explain-errors';
 import { parameterSources, sampleParameters } from './parameter-samples';
 import type { Database, Session } from './queryable';
@@ -150,19 +150,30 @@ export class ExplainRunner {
     if (options.signal?.aborted) return cancelled();
 
     let versionNum: number;
-    const identity = options.cache === false ? undefined : cacheKey(sql, statement, options);
+    const cacheable = options.cache !== false;
+    // A text keyed before is looked up before anything is sent. A new text's key (its AST serialised
+    // and hashed) is worked out while its EXPLAIN is on the wire, and a hit then answers at once.
+    let identity = cacheable ? knownCacheKey(sql, statement, options) : undefined;
     let fingerprint: FingerprintRead | undefined;
     try {
       versionNum = await this.db.serverVersionNum();
-      if (identity !== undefined) fingerprint = await this.fingerprintFor(identity);
+      if (cacheable) fingerprint = await this.fingerprintFor(identity);
     } catch (error) {
       return explainFailure(error, { aborted: false, timeouts: timeoutsOf(options) });
     }
-    const hit = identity !== undefined && fingerprint?.known !== undefined ? this.cache.get(planKey(identity, fingerprint.known)) : undefined;
+    const cachedUnder = (key: string) => (fingerprint?.known !== undefined ? this.cache.get(planKey(key, fingerprint.known)) : undefined);
+    const hit = identity !== undefined ? cachedUnder(identity) : undefined;
     if (hit) return done(fromCache(hit));
 
     const plan = planRun(sql, statement, facts, options);
-    const outcome = await this.withCancellation(options.signal, (session, aborted) => this.run(session, plan, versionNum, aborted, statement));
+    const running = this.withCancellation(options.signal, (session, aborted) => this.run(session, plan, versionNum, aborted, statement));
+    if (cacheable && identity === undefined) {
+      await nextTurn(); // the EXPLAIN has been written by now (unless the pool had to open a connection)
+      identity = cacheKey(sql, statement, options);
+      const late = cachedUnder(identity);
+      if (late) return done(fromCache(late));
+    }
+    const outcome = await running;
     const storedUnder = fingerprint?.known ?? (await fingerprint?.reading);
     if (outcome.ok && identity !== undefined && storedUnder !== undefined) this.cache.set(planKey(identity, storedUnder), { ...outcome, notes: [...outcome.notes] });
     return done(outcome);
@@ -173,24 +184,25 @@ export class ExplainRunner {
    * read again first only when it would give a hit. Otherwise a plan is needed whatever the fingerprint
    * says, so the new read goes beside the EXPLAIN (`reading`, undefined if it fails), not before it.
    */
-  private async fingerprintFor(identity: string): Promise<FingerprintRead> {
+  private async fingerprintFor(identity: string | undefined): Promise<FingerprintRead> {
     const fresh = this.fingerprint.fresh();
     if (fresh !== undefined) return { known: fresh };
     const last = this.fingerprint.last;
-    if (last !== undefined && this.cache.has(planKey(identity, last))) return { known: await this.fingerprint.current() };
+    if (identity !== undefined && last !== undefined && this.cache.has(planKey(identity, last))) return { known: await this.fingerprint.current() };
     return { reading: this.fingerprint.current().catch(() => undefined) };
   }
 
   /**
    * The plan the cache holds for `sql`, without waiting: undefined unless the statement comes parsed
-   * (`options.statement`), the schema fingerprint was read recently and the plan is cached. A hover on
-   * a query the diagnostics pass already planned answers from here at once.
+   * (`options.statement`), its text was keyed before, the schema fingerprint was read recently and the
+   * plan is cached. A hover on a query the diagnostics pass already planned answers from here at once.
    */
   cached(sql: string, options: ExplainOptions = {}): ExplainSuccess | undefined {
     const statement = options.cache !== false && options.statement ? parsedAlone(options.statement, sql) : undefined;
     const fingerprint = statement && this.fingerprint.fresh();
     if (!statement || fingerprint === undefined) return undefined;
-    const hit = this.cache.get(planKey(cacheKey(sql, statement, options), fingerprint));
+    const identity = knownCacheKey(sql, statement, options);
+    const hit = identity !== undefined ? this.cache.get(planKey(identity, fingerprint)) : undefined;
     return hit && { ...fromCache(hit), durationMs: 0 };
   }
 
@@ -426,13 +438,28 @@ function planKey(identity: string, fingerprint: string): string {
 
 /** The statement and the options that change its plan: white space, comments and case do not. */
 function cacheKey(sql: string, statement: ParsedStatement, options: ExplainOptions): string {
+  return withOptions(statementKey(sql.slice(statement.start, statement.end), statement.stmt), options);
+}
+
+/** cacheKey when this statement's text was keyed before (cheap); undefined when it would be worked out. */
+function knownCacheKey(sql: string, statement: ParsedStatement, options: ExplainOptions): string | undefined {
+  const key = knownStatementKey(sql.slice(statement.start, statement.end));
+  return key === undefined ? undefined : withOptions(key, options);
+}
+
+function withOptions(statement: string, options: ExplainOptions): string {
   const relevant = {
     a: options.analyze ?? false,
     b: options.buffers ?? options.analyze ?? false,
     w: options.analyzeWrites ?? 'never',
     p: options.analyze ? options.params ?? null : null,
   };
-  return `${statementKey(sql.slice(statement.start, statement.end), statement.stmt)}|${JSON.stringify(relevant)}`;
+  return `${statement}|${JSON.stringify(relevant)}`;
+}
+
+/** Resolves after the current turn's microtasks and I/O callbacks, e.g. once a query just issued is written. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Sends the user's statement behind `prefix`; a failure remembers where in the statement it is. */

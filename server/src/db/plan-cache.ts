@@ -45,6 +45,11 @@ export class LruCache<V> {
 const keysByText = new LruCache<string>(2_000);
 const LOCATION = /"(?:stmt_)?location":\d+,?/g;
 
+/** The key statementKey gave `text` before, if it is still remembered. */
+export function knownStatementKey(text: string): string | undefined {
+  return keysByText.get(text);
+}
+
 export function statementKey(text: string, stmt: Node): string {
   const known = keysByText.get(text);
   if (known !== undefined) return known;

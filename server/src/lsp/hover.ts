@@ -18,8 +18,16 @@ export interface HoverContext {
   token: CancellationToken;
 }
 
-/** One part of the hover on a query; undefined when it has nothing to say about this query. */
-export type HoverSection = (context: HoverContext) => string | undefined | Promise<string | undefined>;
+/**
+ * One part of the hover on a query; undefined when it has nothing to say about this query. A section
+ * marked `waitsOnDatabase` (see databaseSection) starts before the others.
+ */
+export type HoverSection = ((context: HoverContext) => string | undefined | Promise<string | undefined>) & { waitsOnDatabase?: boolean };
+
+/** Marks a section that sends queries, so its round trips start before the sections that read memory. */
+export function databaseSection(section: HoverSection): HoverSection {
+  return Object.assign(section, { waitsOnDatabase: true });
+}
 
 /** The summary walks the AST; parsed statements are memoised by text, so their summaries can be too. */
 const summaries = new WeakMap<object, string>();
@@ -62,16 +70,18 @@ export async function queryHover(
     return offset >= statement.docStart && offset <= statement.docEnd;
   });
   const context: HoverContext = { document, analysis, statement, findings, token };
-  // Sections start together (the plan and the index advisor each wait on the database) and are
-  // shown in their order.
-  const pending = sections.map((section) =>
+  const run = (section: HoverSection) =>
     Promise.resolve()
       .then(() => section(context))
       .catch((error: unknown) => {
         log.error('pglens: a hover section failed', error); // the other sections still show
         return undefined;
-      }),
-  );
+      });
+  // Sections run together and show in their order. Those waiting on the database (the plan, the index
+  // advisor) start first, the rest a turn of the event loop later: by then the queries are on the
+  // wire, so the other sections' work overlaps the round trips instead of delaying them.
+  const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
+  const pending = sections.map((section) => (section.waitsOnDatabase ? run(section) : nextTurn.then(() => run(section))));
   const parts: string[] = [];
   for (const part of pending) {
     const text = await part;

@@ -18,7 +18,7 @@ import { applySuppressions, findSuppressions } from '../suppress';
 import { LineIndex } from '../text/line-index';
 import type { CommandRegistry } from './commands';
 import type { DatabaseService } from './database-service';
-import type { HoverSection } from './hover';
+import { databaseSection, type HoverSection } from './hover';
 import type { Logger } from './log';
 import { escapeMarkdown } from './markdown';
 
@@ -105,14 +105,14 @@ export function registerIndexSuggestions(options: IndexSuggestionsOptions): Inde
     }
   };
 
-  options.hoverSections.push(async ({ statement, token }) => {
+  options.hoverSections.push(databaseSection(async ({ statement, token }) => {
     const available = options.database.available;
     const target = explainable(statement);
     if (!available || !target || !enabled(options.settings())) return undefined;
     const advice = await advise(available, target.sql, backgroundMethod(available));
     if (!advice?.ok || advice.suggestions.length === 0 || token.isCancellationRequested) return undefined;
     return ['**Index suggestion**', ...advice.suggestions.map(hoverLines)].join('\n\n');
-  });
+  }));
 
   options.commands.register(SERVER_COMMANDS.suggestIndexes, async (_args, token): Promise<IndexSuggestionSummary[] | null> => {
     options.database.ensure();

@@ -4,7 +4,7 @@ import type { PglensSettings } from '../config';
 import { LineIndex } from '../text/line-index';
 import { abortSignalOf } from './cancellation';
 import type { DatabaseService } from './database-service';
-import type { HoverSection } from './hover';
+import { databaseSection, type HoverSection } from './hover';
 import { escapeMarkdown } from './markdown';
 import { planLinks, planOrigin } from './plan-markdown';
 import { ruleDocsHref } from './rule-docs';
@@ -16,7 +16,7 @@ import { ruleDocsHref } from './rule-docs';
  * Without a configured database the section says nothing: the hover stays what static analysis knows.
  */
 export function planHoverSection(database: DatabaseService, settings: () => PglensSettings): HoverSection {
-  return async ({ document, analysis, statement, token }) => {
+  return databaseSection(async ({ document, analysis, statement, token }) => {
     if (!database.current || !explainable(statement, false)) return undefined;
     database.ensure();
     const available = database.available;
@@ -38,5 +38,5 @@ export function planHoverSection(database: DatabaseService, settings: () => Pgle
     const sandbox = available.kind === 'sandbox' ? await available.builtSandbox() : undefined;
     const origin = planOrigin(available, sandbox?.description);
     return [plan.report.markdown, '', `${origin}  \n${planLinks(document.uri, document.positionAt(statement.docStart))}`].join('\n');
-  };
+  });
 }
