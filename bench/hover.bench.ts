@@ -71,8 +71,9 @@ async function main(): Promise<void> {
     await client.sendNotification('textDocument/didOpen', { textDocument: { uri: editedUri, languageId: 'sql', version: 1, text: `${query(0)};` } });
     const at = (uri: string): HoverParams => ({ textDocument: { uri }, position: { line: 0, character: 3 } });
     const until = async (ready: () => boolean) => {
-      for (let i = 0; !ready(); i++) {
-        if (i > 10_000) throw new Error('the server did not get there');
+      const deadline = performance.now() + 30_000;
+      while (!ready()) {
+        if (performance.now() > deadline) throw new Error('the server did not get there in 30 s');
         await new Promise((resolve) => setImmediate(resolve));
       }
     };

@@ -1,18 +1,9 @@
-import { effectiveSeverity } from '../analyze';
-import type { PglensSettings } from '../config';
 import type { Finding } from '../finding';
 import type { PlanFinding } from '../plan/findings/registry';
 import { locateRelation } from '../plan/locate';
 import { parseSql } from '../sql/parse';
 import type { LineIndex } from '../text/line-index';
 import type { ExplainableStatement } from './explainable';
-
-/** The finding as the user configured it: their severity, or undefined when the rule is `off`. */
-export function adjustPlanFinding(finding: PlanFinding, settings: PglensSettings): PlanFinding | undefined {
-  const severity = effectiveSeverity(finding.code, finding.severity, settings);
-  if (!severity) return undefined;
-  return severity === finding.severity ? finding : { ...finding, severity };
-}
 
 /**
  * A plan finding as a Finding on the document: on the table reference the plan node scans (found by

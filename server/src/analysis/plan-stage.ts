@@ -1,14 +1,14 @@
-import { effectiveSeverity, type AnalyzedStatement, type DocumentAnalysis } from '../analyze';
+import type { AnalyzedStatement, DocumentAnalysis } from '../analyze';
 import type { PglensSettings } from '../config';
 import type { ExplainOptions, ExplainOutcome } from '../db/explain';
 import type { Finding } from '../finding';
-import { PLAN_RULES } from '../plan/findings/registry';
 import type { PlanReport } from '../plan/report';
 import type { Catalog } from '../schema/catalog';
 import { applySuppressions, findSuppressions } from '../suppress';
 import { LineIndex } from '../text/line-index';
 import { explainable, type ExplainableStatement } from './explainable';
 import { placePlanFinding } from './plan-placement';
+import { planRulesOn } from './plan-settings';
 import { cachedReport } from './report-cache';
 
 /**
@@ -139,11 +139,6 @@ async function explainableTargets(statements: readonly AnalyzedStatement[], sign
     if (target) targets.push(target);
   }
   return targets;
-}
-
-/** False when the user turned every plan rule off: no plan needs to be read for diagnostics. */
-export function planRulesOn(settings: PglensSettings): boolean {
-  return PLAN_RULES.some((rule) => effectiveSeverity(rule.code, rule.severity, settings) !== undefined);
 }
 
 async function planTarget(

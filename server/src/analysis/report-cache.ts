@@ -1,10 +1,8 @@
-import { effectiveSeverity } from '../analyze';
 import type { PglensSettings } from '../config';
 import type { ExplainSuccess } from '../db/explain';
-import { PLAN_RULES } from '../plan/findings/registry';
 import { reportPlan, type PlanReport } from '../plan/report';
 import type { Catalog } from '../schema/catalog';
-import { adjustPlanFinding } from './plan-placement';
+import { planReportOptions, planRulesInForce } from './plan-settings';
 
 /**
  * Reads a plan (model, findings, Markdown) once per plan: the runner hands out the same JSON object
@@ -19,14 +17,13 @@ export function cachedReport(
   catalog: Catalog | undefined,
   docsUrl: ((code: string) => string | undefined) | undefined,
 ): PlanReport | { error: string } {
-  const read = () =>
-    reportPlan(outcome, { seqScanMinRows: settings.seqScan.minRows, catalog, docsUrl, adjust: (finding) => adjustPlanFinding(finding, settings) });
+  const read = () => reportPlan(outcome, planReportOptions(settings, catalog, docsUrl));
   const json = outcome.json;
   // Notes (sampled parameters, a skipped ANALYZE) are part of the Markdown; only plain plans are shared.
   if (typeof json !== 'object' || json === null || outcome.analyzed || outcome.notes.length || outcome.analyzeSkipped) return read();
   const key = [
     settings.seqScan.minRows,
-    PLAN_RULES.map((rule) => effectiveSeverity(rule.code, rule.severity, settings) ?? 'off').join(','),
+    planRulesInForce(settings).severities,
     catalog ? 1 : 0,
     docsUrl ? 1 : 0,
     outcome.genericPlan ? 1 : 0,

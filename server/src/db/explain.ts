@@ -227,7 +227,10 @@ export class ExplainRunner {
         .withSession((s) => {
           session = s;
           if (signal?.aborted) return Promise.resolve(cancelled());
-          return work(s, () => signal?.aborted ?? false);
+          const outcome = work(s, () => signal?.aborted ?? false);
+          // The answer goes out now; handing the connection back to the pool comes after.
+          void outcome.then(resolve, () => undefined);
+          return outcome;
         })
         .then(resolve, (error: unknown) => resolve(explainFailure(error, { aborted: signal?.aborted ?? false, timeouts: DEFAULTS })))
         .finally(() => signal?.removeEventListener('abort', onAbort));

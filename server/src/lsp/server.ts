@@ -18,7 +18,8 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import packageJson from '../../../package.json';
 import { analyzeDocument, type DocumentAnalysis } from '../analyze';
-import { planRulesOn, runPlanStage } from '../analysis/plan-stage';
+import { runPlanStage } from '../analysis/plan-stage';
+import { planRulesOn } from '../analysis/plan-settings';
 import { EMPTY_CATALOG } from '../schema/catalog';
 import { layeredCatalog } from '../schema/layered-catalog';
 import { loadParser } from '../sql/parse';

@@ -61,6 +61,18 @@ const BUFFER_KEYS: Record<string, keyof BufferStats> = {
   'Temp Written Blocks': 'tempWritten',
 };
 
+const STRING_FIELDS = new Map<string, string>(Object.entries(NODE_STRINGS));
+const NUMBER_FIELDS = new Map<string, string>(Object.entries(NODE_NUMBERS));
+const BUFFER_FIELDS = new Map(Object.entries(BUFFER_KEYS));
+
+/** A node that reports buffers reports every counter; one it leaves out was zero. */
+function noBuffers(): BufferStats {
+  const buffers = {} as BufferStats;
+  for (const field of BUFFER_FIELDS.values()) buffers[field] = 0;
+  return buffers;
+}
+
+/** Keys read into typed fields or otherwise handled; the rest of a node lands in `extra`. */
 const HANDLED = new Set([
   ...Object.keys(NODE_STRINGS),
   ...Object.keys(NODE_NUMBERS),
@@ -133,14 +145,26 @@ function readNode(json: Json, depth: number, nodes: PlanNode[]): PlanNode {
   };
   nodes.push(node);
   const target = node as unknown as Record<string, unknown>;
-  for (const [key, field] of Object.entries(NODE_STRINGS)) {
+  // One pass over the node's own keys (a dozen or so), each looked up once, rather than a lookup of
+  // every key pglens knows: this runs for every plan a hover shows.
+  let buffers: BufferStats | undefined;
+  for (const key of Object.keys(json)) {
     const value = json[key];
-    if (typeof value === 'string') target[field] = value;
+    const text = STRING_FIELDS.get(key);
+    const number = text ? undefined : NUMBER_FIELDS.get(key);
+    const buffer = text || number ? undefined : BUFFER_FIELDS.get(key);
+    if (text) {
+      if (typeof value === 'string') target[text] = value;
+    } else if (number) {
+      const n = num(value);
+      if (n !== undefined) target[number] = n;
+    } else if (buffer) {
+      (buffers ??= noBuffers())[buffer] = num(value) ?? 0;
+    } else if (!HANDLED.has(key)) {
+      node.extra[key] = value;
+    }
   }
-  for (const [key, field] of Object.entries(NODE_NUMBERS)) {
-    const value = num(json[key]);
-    if (value !== undefined) target[field] = value;
-  }
+  if (buffers) node.buffers = buffers;
   const totalTime = num(json['Actual Total Time']);
   const loops = num(json['Actual Loops']);
   if (loops !== undefined) {
@@ -151,16 +175,10 @@ function readNode(json: Json, depth: number, nodes: PlanNode[]): PlanNode {
       loops,
     };
   }
-  if (Object.keys(BUFFER_KEYS).some((key) => key in json)) {
-    const buffers = {} as BufferStats;
-    for (const [key, field] of Object.entries(BUFFER_KEYS)) buffers[field] = num(json[key]) ?? 0;
-    node.buffers = buffers;
-  }
   if (Array.isArray(json['Sort Key'])) node.sortKey = json['Sort Key'].map(String);
   if (json.Disabled === true) node.disabled = true;
   const incrementalSortDiskKb = incrementalSortDisk(json);
   if (incrementalSortDiskKb !== undefined) node.incrementalSortDiskKb = incrementalSortDiskKb;
-  for (const [key, value] of Object.entries(json)) if (!HANDLED.has(key)) node.extra[key] = value;
   node.label = labelOf(node);
 
   const children = Array.isArray(json.Plans) ? json.Plans : [];

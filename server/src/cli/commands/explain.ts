@@ -1,5 +1,5 @@
 import { planStatement, type StatementPlan } from '../../analysis/plan-stage';
-import { adjustPlanFinding } from '../../analysis/plan-placement';
+import { planReportOptions } from '../../analysis/plan-settings';
 import type { PglensSettings } from '../../config';
 import type { ExplainOutcome } from '../../db/explain';
 import type { PlanDatabase } from '../../db/plan-database';
@@ -143,7 +143,7 @@ async function explainTarget(
   if (!outcome.ok) return outcome.message;
   const read = 'report' in plan && plan.report
     ? plan.report
-    : reportPlan(outcome, { seqScanMinRows: settings.seqScan.minRows, catalog, adjust: (finding) => adjustPlanFinding(finding, settings) });
+    : reportPlan(outcome, planReportOptions(settings, catalog));
   if ('error' in read) return `pglens could not read the plan PostgreSQL returned (${read.error}); please report this with the query.`;
   // The runner names the setting; on the command line it is a flag.
   const notes = planNotes(outcome).map((note) => note.replace(/set analyzeWrites to "rollback"/, 'pass --analyze-writes rollback'));

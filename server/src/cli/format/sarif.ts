@@ -1,5 +1,5 @@
 import { relative, resolve, sep } from 'node:path';
-import type { Finding, Fix, Range, Severity } from '../../finding';
+import type { Fix, Range, Severity } from '../../finding';
 import { allRules } from '../../rules';
 import { PRODUCT_NAME, PRODUCT_VERSION, REPOSITORY_URL, ruleHelpUri } from '../product';
 import type { CheckReport } from './report';

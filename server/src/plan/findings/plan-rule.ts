@@ -1,4 +1,5 @@
 import type { Severity } from '../../finding';
+import { formatInteger } from '../../text/integer';
 import type { Catalog } from '../../schema/catalog';
 import type { Plan, PlanNode } from '../model';
 
@@ -31,6 +32,8 @@ export interface PlanFindingOptions {
   misestimateMinRows?: number;
   /** Row estimates for tables when the plan alone does not tell how big a table is. */
   catalog?: Catalog;
+  /** The rules to run (those the user left on). Default: every plan rule. */
+  rules?: readonly PlanRule[];
 }
 
 export const DEFAULT_PLAN_FINDING_OPTIONS = {
@@ -65,13 +68,8 @@ export function nearestRelation(node: PlanNode): PlanNode | undefined {
   return undefined;
 }
 
-/** One formatter for every count: `toLocaleString` builds a new one per call (~10 µs each). */
-const EN_US = new Intl.NumberFormat('en-US');
-
-/** A whole number with thousands separators, as `toLocaleString('en-US')` writes it. */
-export function formatCount(value: number): string {
-  return EN_US.format(Math.round(value));
-}
+/** A count with thousands separators. */
+export const formatCount = formatInteger;
 
 export function formatKb(kb: number): string {
   if (kb >= 1024 * 1024) return `${(kb / 1024 / 1024).toFixed(1)} GB`;

@@ -7,7 +7,7 @@ import { seqScan } from './seq-scan';
 /** Every plan rule, in reporting order; each has `docs/rules/<code>.md`. */
 export const PLAN_RULES: readonly PlanRule[] = [seqScan, rowMisestimate, diskSpill];
 
-/** Runs every plan rule over `plan`. */
+/** Runs the plan rules (`options.rules`, default all) over `plan`. */
 export function planFindings(plan: Plan, options: PlanFindingOptions = {}): PlanFinding[] {
   const parents = new Map<PlanNode, PlanNode>();
   for (const node of plan.nodes) for (const child of node.children) parents.set(child, node);
@@ -22,7 +22,7 @@ export function planFindings(plan: Plan, options: PlanFindingOptions = {}): Plan
     misestimateMinRows: options.misestimateMinRows ?? DEFAULT_PLAN_FINDING_OPTIONS.misestimateMinRows,
   };
   const findings: PlanFinding[] = [];
-  for (const rule of PLAN_RULES) {
+  for (const rule of options.rules ?? PLAN_RULES) {
     rule.check({
       plan,
       options: settings,

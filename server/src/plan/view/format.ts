@@ -1,3 +1,5 @@
+import { formatInteger } from '../../text/integer';
+
 /**
  * Numbers as the plan view shows them: short in the columns, exact in tooltips. Every function is pure
  * and locale-independent (en-US separators) so the page reads the same on every machine.
@@ -6,14 +8,14 @@ const exact = new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 });
 
 export function formatMs(ms: number): string {
   if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 100) return `${Math.round(ms).toLocaleString('en-US')} ms`;
+  if (ms >= 100) return `${formatInteger(ms)} ms`;
   if (ms >= 10) return `${ms.toFixed(1)} ms`;
   if (ms >= 0.1 || ms === 0) return `${ms.toFixed(2)} ms`;
   return `${ms.toFixed(3)} ms`;
 }
 
 export function formatCost(cost: number): string {
-  return cost >= 100 ? Math.round(cost).toLocaleString('en-US') : exact.format(cost);
+  return cost >= 100 ? formatInteger(cost) : exact.format(cost);
 }
 
 /** 1234 → 1,234; 1234567 → 1.2M. PostgreSQL 18 reports fractional rows per loop. */
@@ -21,7 +23,7 @@ export function formatRows(rows: number): string {
   if (rows >= 10_000_000) return `${(rows / 1_000_000).toFixed(0)}M`;
   if (rows >= 1_000_000) return `${(rows / 1_000_000).toFixed(1)}M`;
   if (rows >= 100_000) return `${Math.round(rows / 1000)}k`;
-  return Number.isInteger(rows) || rows >= 100 ? Math.round(rows).toLocaleString('en-US') : rows.toFixed(2);
+  return Number.isInteger(rows) || rows >= 100 ? formatInteger(rows) : rows.toFixed(2);
 }
 
 export function formatExactRows(rows: number): string {
@@ -37,7 +39,7 @@ export function formatBytes(bytes: number): string {
 
 /** Blocks of 8 kB as a size, for buffer tooltips. */
 export function formatBlocks(blocks: number): string {
-  return `${blocks.toLocaleString('en-US')} blocks (${formatBytes(blocks * 8192)})`;
+  return `${formatInteger(blocks)} blocks (${formatBytes(blocks * 8192)})`;
 }
 
 export function formatShare(share: number): string {
@@ -47,5 +49,5 @@ export function formatShare(share: number): string {
 
 /** 42.3 → "42×", 3.25 → "3.3×". */
 export function formatFactor(factor: number): string {
-  return factor >= 100 ? `${Math.round(factor).toLocaleString('en-US')}×` : `${Math.round(factor * 10) / 10}×`;
+  return factor >= 100 ? `${formatInteger(factor)}×` : `${Math.round(factor * 10) / 10}×`;
 }

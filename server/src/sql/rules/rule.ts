@@ -1,4 +1,3 @@
-import type { Node } from 'libpg-query';
 import type { Severity } from '../../finding';
 import type { PglensSettings } from '../../config';
 import type { SqlRegion } from '../../extract/region';
