@@ -60,7 +60,7 @@ export interface StatementPlanOptions {
 }
 
 /** Explains one analysed statement the user pointed at; undefined when EXPLAIN cannot run it. */
-export async function planStatement(
+export function planStatement(
   file: string,
   /** The document's lines, or how to get them: only findings to place need them. */
   lines: LineIndex | (() => LineIndex),
@@ -69,7 +69,7 @@ export async function planStatement(
   options: StatementPlanOptions = {},
 ): Promise<StatementPlan | undefined> {
   const target = explainable(statement, false);
-  return target ? planTarget(file, lines, target, context, options) : undefined;
+  return target ? planTarget(file, lines, target, context, options) : Promise.resolve(undefined);
 }
 
 /** The plan of a statement when the database's cache already holds it; nothing is sent. */

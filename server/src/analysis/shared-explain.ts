@@ -2,9 +2,9 @@ import type { ExplainOptions, ExplainOutcome } from '../db/explain';
 import type { Explain } from './plan-stage';
 
 interface InFlight {
-  promise: Promise<ExplainOutcome>;
   controller: AbortController;
-  waiters: number;
+  /** The callers still waiting, each told the outcome once. */
+  waiters: Set<(outcome: ExplainOutcome) => void>;
 }
 
 const CANCELLED: ExplainOutcome = { ok: false, reason: 'cancelled', message: 'The EXPLAIN was cancelled.' };
@@ -17,64 +17,55 @@ export type ExplainDeadline = (options: ExplainOptions) => { ms: number; outcome
  * planning right now waits for that plan instead of sending a second EXPLAIN. Each caller may abort on
  * its own; the query is cancelled on the server only when every caller has given up on it, or when
  * `deadline` passes: then it is cancelled and every caller gets the deadline's outcome at once, since
- * the database may never answer (see DatabaseService).
+ * the database may never answer (see DatabaseService). Waiters are told directly, not through chains
+ * of promises: this sits on every hover's path.
  */
 export function sharedExplain(explain: Explain, deadline?: ExplainDeadline): Explain {
   const inFlight = new Map<string, InFlight>();
+
+  const start = (key: string, sql: string, options: Omit<ExplainOptions, 'signal'>): InFlight => {
+    const entry: InFlight = { controller: new AbortController(), waiters: new Set() };
+    inFlight.set(key, entry);
+    let timer: NodeJS.Timeout | undefined;
+    // The first of the EXPLAIN's outcome and the deadline's is every waiter's answer.
+    const settle = (outcome: ExplainOutcome) => {
+      clearTimeout(timer);
+      if (inFlight.get(key) === entry) inFlight.delete(key);
+      for (const tell of entry.waiters) tell(outcome);
+      entry.waiters.clear();
+    };
+    if (deadline) {
+      const limit = deadline(options);
+      timer = setTimeout(() => {
+        entry.controller.abort();
+        settle(limit.outcome);
+      }, limit.ms);
+    }
+    explain(sql, { ...options, signal: entry.controller.signal }).then(settle, (error: unknown) =>
+      settle({ ok: false, reason: 'database-error', message: `EXPLAIN failed: ${error instanceof Error ? error.message : String(error)}.` }),
+    );
+    return entry;
+  };
+
   return (sql, options) => {
     const { signal, ...rest } = options;
+    if (signal?.aborted) return Promise.resolve(CANCELLED);
     const key = JSON.stringify([sql, rest.analyze ?? false, rest.params ?? null, rest.analyzeWrites ?? null, rest.statementTimeoutMs ?? null, rest.cache ?? true]);
     let entry = inFlight.get(key);
-    if (!entry || entry.controller.signal.aborted) {
-      const controller = new AbortController();
-      const created: InFlight = { controller, waiters: 0, promise: Promise.resolve(CANCELLED) };
-      const run = explain(sql, { ...rest, signal: controller.signal }).catch(
-        (error: unknown): ExplainOutcome => ({
-          ok: false,
-          reason: 'database-error',
-          message: `EXPLAIN failed: ${error instanceof Error ? error.message : String(error)}.`,
-        }),
-      );
-      created.promise = (deadline ? withDeadline(run, controller, deadline(rest)) : run).finally(() => {
-        if (inFlight.get(key) === created) inFlight.delete(key);
-      });
-      inFlight.set(key, created);
-      entry = created;
-    }
+    if (!entry || entry.controller.signal.aborted) entry = start(key, sql, rest);
     const shared = entry;
-    shared.waiters++;
     return new Promise<ExplainOutcome>((resolve) => {
-      let settled = false;
-      const onAbort = () => {
-        if (settled) return;
-        settled = true;
-        resolve(CANCELLED);
-        if (--shared.waiters === 0) shared.controller.abort();
-      };
-      if (signal?.aborted) {
-        onAbort();
-        return;
-      }
-      signal?.addEventListener('abort', onAbort, { once: true });
-      void shared.promise.then((outcome) => {
+      const tell = (outcome: ExplainOutcome) => {
         signal?.removeEventListener('abort', onAbort);
-        if (settled) return;
-        settled = true;
-        shared.waiters--;
         resolve(outcome);
-      });
+      };
+      const onAbort = () => {
+        shared.waiters.delete(tell);
+        resolve(CANCELLED);
+        if (shared.waiters.size === 0) shared.controller.abort();
+      };
+      shared.waiters.add(tell);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   };
-}
-
-/** `run`, or the deadline's outcome once `limit.ms` pass first (the EXPLAIN is then cancelled). */
-function withDeadline(run: Promise<ExplainOutcome>, controller: AbortController, limit: { ms: number; outcome: ExplainOutcome }): Promise<ExplainOutcome> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<ExplainOutcome>((resolve) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      resolve(limit.outcome);
-    }, limit.ms);
-  });
-  return Promise.race([run, expired]).finally(() => clearTimeout(timer));
 }

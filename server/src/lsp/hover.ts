@@ -70,13 +70,14 @@ export async function queryHover(
     return offset >= statement.docStart && offset <= statement.docEnd;
   });
   const context: HoverContext = { document, analysis, statement, findings, token };
-  const run = (section: HoverSection) =>
-    Promise.resolve()
-      .then(() => section(context))
-      .catch((error: unknown) => {
-        log.error('pglens: a hover section failed', error); // the other sections still show
-        return undefined;
-      });
+  const run = async (section: HoverSection) => {
+    try {
+      return await section(context);
+    } catch (error) {
+      log.error('pglens: a hover section failed', error); // the other sections still show
+      return undefined;
+    }
+  };
   // Sections run together and show in their order. Those waiting on the database (the plan, the index
   // advisor) start first, the rest a turn of the event loop later: by then the queries are on the
   // wire, so the other sections' work overlaps the round trips instead of delaying them.
