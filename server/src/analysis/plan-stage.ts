@@ -1,4 +1,5 @@
 import type { AnalyzedStatement, DocumentAnalysis } from '../analyze';
+import type { CancelSignal } from '../cancel-signal';
 import type { PglensSettings } from '../config';
 import type { ExplainOptions, ExplainOutcome } from '../db/explain';
 import type { Finding } from '../finding';
@@ -56,7 +57,7 @@ export const MAX_PLANNED_STATEMENTS = 300;
 export interface StatementPlanOptions {
   analyze?: boolean;
   params?: readonly unknown[];
-  signal?: AbortSignal;
+  signal?: CancelSignal;
 }
 
 /** Explains one analysed statement the user pointed at; undefined when EXPLAIN cannot run it. */
@@ -87,7 +88,7 @@ export function cachedStatementPlan(
 export async function runPlanStage(
   analysis: DocumentAnalysis,
   text: string,
-  context: PlanContext & { signal?: AbortSignal; concurrency?: number },
+  context: PlanContext & { signal?: CancelSignal; concurrency?: number },
 ): Promise<PlanStageResult> {
   const result: PlanStageResult = { findings: [], plans: [] };
   if (analysis.skipped || !planRulesOn(context.settings)) return result;
@@ -128,7 +129,7 @@ export async function runPlanStage(
  * a document of tens of thousands of statements that is long enough to make a hover wait, so the walk
  * gives way to other work every few hundred statements.
  */
-async function explainableTargets(statements: readonly AnalyzedStatement[], signal: AbortSignal | undefined): Promise<ExplainableStatement[]> {
+async function explainableTargets(statements: readonly AnalyzedStatement[], signal: CancelSignal | undefined): Promise<ExplainableStatement[]> {
   const targets: ExplainableStatement[] = [];
   for (let i = 0; i < statements.length && targets.length < MAX_PLANNED_STATEMENTS; i++) {
     if (i > 0 && i % 250 === 0) {

@@ -1,8 +1,9 @@
+import { CancelController } from '../cancel-signal';
 import type { ExplainOptions, ExplainOutcome } from '../db/explain';
 import type { Explain } from './plan-stage';
 
 interface InFlight {
-  controller: AbortController;
+  controller: CancelController;
   /** The callers still waiting, each told the outcome once. */
   waiters: Set<(outcome: ExplainOutcome) => void>;
 }
@@ -24,7 +25,7 @@ export function sharedExplain(explain: Explain, deadline?: ExplainDeadline): Exp
   const inFlight = new Map<string, InFlight>();
 
   const start = (key: string, sql: string, options: Omit<ExplainOptions, 'signal'>): InFlight => {
-    const entry: InFlight = { controller: new AbortController(), waiters: new Set() };
+    const entry: InFlight = { controller: new CancelController(), waiters: new Set() };
     inFlight.set(key, entry);
     let timer: NodeJS.Timeout | undefined;
     // The first of the EXPLAIN's outcome and the deadline's is every waiter's answer.

@@ -1,4 +1,5 @@
 import type { Node } from 'libpg-query';
+import type { CancelSignal } from '../cancel-signal';
 import { isParserLoaded, loadParser, parsedAlone, parseSql, type ParsedStatement } from '../sql/parse';
 import { statementType } from './ast';
 import { knownStatementKey, LruCache, statementKey } from './plan-cache';
@@ -42,7 +43,7 @@ export interface ExplainOptions {
   /** Default 1000. */
   lockTimeoutMs?: number;
   /** Aborting cancels the query on the server and resolves at once with `cancelled`. */
-  signal?: AbortSignal;
+  signal?: CancelSignal;
   /** Reuse a plan from the cache when the statement, options and schema are unchanged. Default true. */
   cache?: boolean;
   /**
@@ -161,8 +162,7 @@ export class ExplainRunner {
     } catch (error) {
       return explainFailure(error, { aborted: false, timeouts: timeoutsOf(options) });
     }
-    const cachedUnder = (key: string) => (fingerprint?.known !== undefined ? this.cache.get(planKey(key, fingerprint.known)) : undefined);
-    const hit = identity !== undefined ? cachedUnder(identity) : undefined;
+    const hit = identity !== undefined && fingerprint?.known !== undefined ? this.cache.get(planKey(identity, fingerprint.known)) : undefined;
     if (hit) return done(fromCache(hit));
 
     const plan = planRun(sql, statement, facts, options);
@@ -170,7 +170,7 @@ export class ExplainRunner {
     if (cacheable && identity === undefined) {
       await nextTurn(); // the EXPLAIN has been written by now (unless the pool had to open a connection)
       identity = cacheKey(sql, statement, options);
-      const late = cachedUnder(identity);
+      const late = fingerprint && (await this.lateHit(identity, fingerprint));
       if (late) return done(fromCache(late));
     }
     const outcome = await running;
@@ -190,6 +190,16 @@ export class ExplainRunner {
     const last = this.fingerprint.last;
     if (identity !== undefined && last !== undefined && this.cache.has(planKey(identity, last))) return { known: await this.fingerprint.current() };
     return { reading: this.fingerprint.current().catch(() => undefined) };
+  }
+
+  /**
+   * The plan cached under `identity` (worked out after the EXPLAIN went out) for the current schema.
+   * A fingerprint still being read is waited for only when the plan is cached under the last one.
+   */
+  private async lateHit(identity: string, fingerprint: FingerprintRead): Promise<ExplainSuccess | undefined> {
+    const last = this.fingerprint.last;
+    const current = fingerprint.known ?? (last !== undefined && this.cache.has(planKey(identity, last)) ? await fingerprint.reading : undefined);
+    return current !== undefined ? this.cache.get(planKey(identity, current)) : undefined;
   }
 
   /**
@@ -213,7 +223,7 @@ export class ExplainRunner {
 
   /** Runs `work` on a session; an abort cancels the server-side query and resolves immediately. */
   private withCancellation(
-    signal: AbortSignal | undefined,
+    signal: CancelSignal | undefined,
     work: (session: Session, aborted: () => boolean) => Promise<ExplainOutcome>,
   ): Promise<ExplainOutcome> {
     return new Promise<ExplainOutcome>((resolve) => {

@@ -1,4 +1,5 @@
 import type { Explain } from '../analysis/plan-stage';
+import type { CancelSignal } from '../cancel-signal';
 import type { ExplainOutcome } from '../db/explain';
 
 const CANCELLED: ExplainOutcome = { ok: false, reason: 'cancelled', message: 'The EXPLAIN was cancelled.' };
@@ -17,7 +18,7 @@ export function limitedExplain(explain: Explain, limit: () => number): Explain {
     if (next) next();
     else running--;
   };
-  const turn = (signal: AbortSignal | undefined) =>
+  const turn = (signal: CancelSignal | undefined) =>
     new Promise<boolean>((resolve) => {
       const go = () => {
         signal?.removeEventListener('abort', leave);

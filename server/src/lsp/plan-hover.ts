@@ -2,7 +2,7 @@ import { explainable } from '../analysis/explainable';
 import { cachedStatementPlan, planStatement } from '../analysis/plan-stage';
 import type { PglensSettings } from '../config';
 import { LineIndex } from '../text/line-index';
-import { abortSignalOf } from './cancellation';
+import { cancelSignalOf } from './cancellation';
 import type { DatabaseService } from './database-service';
 import { databaseSection, type HoverSection } from './hover';
 import { escapeMarkdown } from './markdown';
@@ -26,12 +26,7 @@ export function planHoverSection(database: DatabaseService, settings: () => Pgle
     // A plan the diagnostics pass already read is answered at once, with nothing to cancel.
     let plan = cachedStatementPlan(analysis.file, lines, statement, context);
     if (!plan) {
-      const cancel = abortSignalOf(token);
-      try {
-        plan = await planStatement(analysis.file, lines, statement, context, { signal: cancel.signal });
-      } finally {
-        cancel.dispose();
-      }
+      plan = await planStatement(analysis.file, lines, statement, context, { signal: cancelSignalOf(token) });
     }
     if (!plan || token.isCancellationRequested) return undefined;
     if (!plan.report) return `**Query plan**: ${escapeMarkdown(plan.problem ?? 'not available.')}`;
