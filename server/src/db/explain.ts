@@ -1,5 +1,6 @@
 import type { Node } from 'libpg-query';
 import type { CancelSignal } from '../cancel-signal';
+import { nextTurn } from '../next-turn';
 import { isParserLoaded, loadParser, parsedAlone, parseSql, type ParsedStatement } from '../sql/parse';
 import { statementType } from './ast';
 import { knownStatementKey, LruCache, statementKey } from './plan-cache';
@@ -468,11 +469,6 @@ function withOptions(statement: string, options: ExplainOptions): string {
     p: options.analyze ? options.params ?? null : null,
   };
   return `${statement}|${JSON.stringify(relevant)}`;
-}
-
-/** Resolves after the current turn's microtasks and I/O callbacks, e.g. once a query just issued is written. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Sends the user's statement behind `prefix`; a failure remembers where in the statement it is. */

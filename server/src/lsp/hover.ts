@@ -2,6 +2,7 @@ import { MarkupKind, type CancellationToken, type Hover, type Position } from 'v
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { AnalyzedStatement, DocumentAnalysis } from '../analyze';
 import type { Finding, Severity } from '../finding';
+import { nextTurn } from '../next-turn';
 import { PLAN_RULES } from '../plan/findings/registry';
 import type { Logger } from './log';
 import { codeSpan, escapeMarkdown } from './markdown';
@@ -81,8 +82,8 @@ export async function queryHover(
   // Sections run together and show in their order. Those waiting on the database (the plan, the index
   // advisor) start first, the rest a turn of the event loop later: by then the queries are on the
   // wire, so the other sections' work overlaps the round trips instead of delaying them.
-  const nextTurn = new Promise<void>((resolve) => setImmediate(resolve));
-  const pending = sections.map((section) => (section.waitsOnDatabase ? run(section) : nextTurn.then(() => run(section))));
+  const later = nextTurn();
+  const pending = sections.map((section) => (section.waitsOnDatabase ? run(section) : later.then(() => run(section))));
   const parts: string[] = [];
   for (const part of pending) {
     const text = await part;
