@@ -80,10 +80,12 @@ export async function queryHover(
     }
   };
   // Sections run together and show in their order. Those waiting on the database (the plan, the index
-  // advisor) start first, the rest a turn of the event loop later: by then the queries are on the
-  // wire, so the other sections' work overlaps the round trips instead of delaying them.
-  const later = nextTurn();
-  const pending = sections.map((section) => (section.waitsOnDatabase ? run(section) : later.then(() => run(section))));
+  // advisor) start first; the rest once those have answered from memory or, when they wait on the
+  // database, on the next turn of the event loop, when their queries are on the wire: the other
+  // sections' work then overlaps the round trips instead of delaying them.
+  const first = new Map(sections.filter((section) => section.waitsOnDatabase).map((section) => [section, run(section)]));
+  const sent = Promise.race([nextTurn(), Promise.all(first.values())]);
+  const pending = sections.map((section) => first.get(section) ?? sent.then(() => run(section)));
   const parts: string[] = [];
   for (const part of pending) {
     const text = await part;
