@@ -1,4 +1,5 @@
 import { Pool, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
+import { nextTurn } from '../next-turn';
 import { sendCancelRequest } from './cancel-request';
 import { isConnectionError } from './connection-errors';
 import type { Database, QueryRows, Session, SessionTimeouts } from './queryable';
@@ -144,6 +145,9 @@ export class PostgresDatabase implements Database {
     try {
       return await work(session);
     } finally {
+      // The caller's answer first (its continuation runs in this turn): handing the connection back
+      // (pg-pool's idle timer, the next waiter) waits for the next turn.
+      await nextTurn();
       client.removeListener('error', onError);
       // A connection left inside a transaction (or broken) is closed rather than handed to the next user;
       // its turn passes on once it is gone, so the server never sees more than `max` of ours.
