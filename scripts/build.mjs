@@ -1,9 +1,12 @@
 // Bundles the language server, the CLI, the VS Code client and the benchmarks with esbuild, and puts
 // the parser's .wasm next to the bundles (libpg-query loads it from the bundle's own folder).
 import { build } from 'esbuild';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { brotli, PGLITE_FILES, slimImage } from './pglite-assets.mjs';
+import { PACKED_BUNDLE_LOADER } from './packed-bundle.mjs';
 import { planViewAssetsEsbuild } from './plan-view-assets.mjs';
 
 const require = createRequire(import.meta.url);
@@ -53,11 +56,27 @@ const wasm = join(dirname(require.resolve('libpg-query')), 'libpg-query.wasm');
 copyFileSync(wasm, join(outdir, 'libpg-query.wasm'));
 
 // PGlite (the embedded database) also loads its .wasm files and file-system image from the bundle's
-// folder; ship them only when a bundle holds PGlite, so a package never carries them unused.
-const pgliteFiles = ['pglite.wasm', 'pglite.data', 'initdb.wasm'];
+// folder; ship them only when a bundle holds PGlite, so a package never carries them unused. The image
+// leaves out what the sandbox never loads; a production build stores all three brotli-compressed
+// (scripts/pglite-assets.mjs).
 const usesPglite = entries.some((entry) => readFileSync(join(outdir, `${entry.out}.js`), 'utf8').includes('pglite.data'));
 const pgliteDir = dirname(require.resolve('@electric-sql/pglite'));
-for (const file of pgliteFiles) {
-  if (usesPglite) copyFileSync(join(pgliteDir, file), join(outdir, file));
-  else rmSync(join(outdir, file), { force: true });
+const cacheDir = fileURLToPath(new URL('../node_modules/.cache/pglens/', import.meta.url));
+for (const file of PGLITE_FILES) {
+  for (const stale of [file, `${file}.br`]) rmSync(join(outdir, stale), { force: true });
+  if (!usesPglite) continue;
+  const content = file === 'pglite.data' ? slimImage(pgliteDir).image : readFileSync(join(pgliteDir, file));
+  if (production) writeFileSync(join(outdir, `${file}.br`), brotli(content, cacheDir));
+  else writeFileSync(join(outdir, file), content);
+}
+
+// The .vsix's largest bundles are stored brotli-compressed too, each behind a loader of a few lines
+// that expands it and runs it as Node would have run the file itself (same module, same __dirname).
+if (production) {
+  for (const bundle of ['server.js', 'sandbox-worker.js']) {
+    const path = join(outdir, bundle);
+    if (!existsSync(path)) continue;
+    writeFileSync(`${path}.br`, brotli(readFileSync(path), cacheDir));
+    writeFileSync(path, PACKED_BUNDLE_LOADER);
+  }
 }

@@ -5,6 +5,7 @@ import { asPostgresError, type SqlExecutor } from './executor';
 import { planFill } from './fill-plan';
 import { generateData, type TableFill } from './generate-data';
 import { LockedSandbox } from './locked-sandbox';
+import { packedPgliteOptions } from './packed-assets';
 import { discoverMigrations } from './migrations';
 import { readRowTargets, validateRowTargets } from './scale';
 import { SandboxStartError, type Sandbox, type SandboxFacts, type SandboxOptions, type SandboxQueryResult } from './sandbox-types';
@@ -21,7 +22,6 @@ type PGlite = PGliteInstance;
  * cannot start rejects (SandboxStartError); a broken migration, an odd schema or a failed phase becomes
  * a problem in the result, and the sandbox serves whatever was built.
  */
-/** Builds the sandbox with PGlite in the calling thread. */
 export async function startSandboxInThread(root: string, options: SandboxOptions = {}): Promise<Sandbox> {
   const report = options.onProgress ?? (() => undefined);
   const began = performance.now();
@@ -108,7 +108,8 @@ async function build(db: PGlite, root: string, options: SandboxOptions, began: n
 
 async function openPGlite(): Promise<PGlite> {
   try {
-    return await PGlite.create();
+    // The .vsix's compressed copies of PGlite's files, beside this bundle, when there are some.
+    return await PGlite.create((await packedPgliteOptions(__dirname)) ?? {});
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new SandboxStartError(`Could not start the embedded database (PGlite): ${message}. Reinstall the extension, or connect a development database instead.`);
