@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../server/src/finding';
@@ -154,4 +156,20 @@ describe('pglens check examples/shop (the embedded sandbox)', () => {
     expect(findings.filter((f) => f.code === 'seq-scan' && /users\.ts/.test(f.file) && /getUserById|email/.test(f.message))).toEqual([]);
     console.info(`pglens check examples/shop with the sandbox: ${seconds.toFixed(1)} s, ${scans.length} seq-scan findings`);
   }, 180_000);
+
+  it('says what to do when a migration needs an encoding conversion, which the built sandbox leaves out', () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pglens-encoding-'));
+    try {
+      mkdirSync(join(workspace, 'migrations'));
+      writeFileSync(join(workspace, 'migrations', '001_legacy.sql'), "SET client_encoding = 'LATIN1';\nCREATE TABLE legacy (id int PRIMARY KEY);\n");
+      writeFileSync(join(workspace, 'migrations', '002_notes.sql'), 'CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL);\n');
+      writeFileSync(join(workspace, 'notes.sql'), 'SELECT id FROM notes WHERE id = 1;\n');
+      const run = pglens(['check', workspace]);
+      expect(run.stderr).toMatch(/001_legacy\.sql failed at line 1: could not load library "[^"]*utf8_and_iso8859_1\.so"[^\n]*The sandbox leaves out PostgreSQL’s encoding conversions/);
+      // The other migrations still build the sandbox.
+      expect(run.stderr).toMatch(/Ready: sandbox \(PGlite, PostgreSQL 18\) built from 1 of 2 migrations/);
+    } finally {
+      rmSync(workspace, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -114,13 +114,27 @@ function describeFailure(file: MigrationFile, sql: string, failure: Failure): Sa
   const wordEnd = /^[^\s;(),]*/.exec(sql.slice(offset))?.[0].length ?? 0;
   const end = lines.positionAt(offset + Math.max(1, wordEnd));
   const detail = failure.error.detail ? ` (${failure.error.detail})` : '';
+  const left = leftOut(failure.error.message);
+  const advice = left ? ` ${left}` : ' Fix the migration;';
   return {
     phase: 'migration',
     file: file.name,
     range: { start, end },
     sqlState: failure.error.code,
-    message: `Migration ${file.name} failed at line ${start.line + 1}: ${failure.error.message}${detail}. Fix the migration; the sandbox was built without it.`,
+    message: `Migration ${file.name} failed at line ${start.line + 1}: ${left ? firstLine(failure.error.message) : failure.error.message}${detail}.${advice} the sandbox was built without it.`,
   };
+}
+
+/** What to do when a migration needs a part of PostgreSQL the sandbox leaves out (scripts/pglite-assets.mjs). */
+function leftOut(message: string): string | undefined {
+  if (/could not load library "[^"]*\/\w+_and_\w+\.so"/.test(message)) {
+    return 'The sandbox leaves out PostgreSQL’s encoding conversions (it speaks UTF-8 only): save the migration as UTF-8 without SET client_encoding or convert_to/convert_from, or connect a development database;';
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0];
 }
 
 /** The UTF-16 length of the first `count` code points of `text` (PostgreSQL positions count characters). */
