@@ -45,6 +45,7 @@ beforeAll(async () => {
   plans.join = await explainJson(c, "SELECT u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.country = 'de' AND o.total > 90", { analyze: true });
   // lower(email) = email is true for every row; the planner guesses 0.5 % of them.
   plans.misestimate = await explainJson(c, 'SELECT id FROM users WHERE lower(email) = email ORDER BY id LIMIT 100000', { analyze: true });
+  plans.topN = await explainJson(c, 'SELECT id, total FROM orders ORDER BY total DESC LIMIT 25', { analyze: true });
   plans.parallel = await withSettings(c, FORCE_PARALLEL, () => explainJson(c, 'SELECT status, count(*), avg(total) FROM orders GROUP BY status ORDER BY status', { analyze: true }));
   plans.cte = await explainJson(
     c,
@@ -204,6 +205,18 @@ describe.skipIf(!run)('plan page in Chromium', () => {
       expect(Math.max(ratio, 1 / ratio)).toBeGreaterThanOrEqual(10);
     }
     await page.screenshot({ path: join(images, 'plan-view-misestimate.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('does not mark the fewer rows a LIMIT asks for as a misestimate (a top-N sort)', async () => {
+    const plan = plans.topN;
+    const sort = plan.plan.nodes.find((n) => n.nodeType === 'Sort');
+    // The sort was planned for every order and stopped after 25: ≥ 10× fewer, and rightly so.
+    expect(sort?.actual?.rows).toBe(25);
+    expect(sort!.planRows / sort!.actual!.rows).toBeGreaterThanOrEqual(10);
+    const { page } = await render(inputOf(plan));
+    expect(await page.locator(`#node-${sort?.id}`).count()).toBe(1);
+    expect(await page.locator('.misestimate').count()).toBe(0);
     await page.close();
   });
 

@@ -1,4 +1,5 @@
-import type { Plan, PlanNode } from '../model';
+import { ancestorsIn } from '../ancestors';
+import type { Plan } from '../model';
 import { diskSpill } from './disk-spill';
 import { DEFAULT_PLAN_FINDING_OPTIONS, type PlanFinding, type PlanFindingOptions, type PlanRule } from './plan-rule';
 import { rowMisestimate } from './row-misestimate';
@@ -9,13 +10,7 @@ export const PLAN_RULES: readonly PlanRule[] = [seqScan, rowMisestimate, diskSpi
 
 /** Runs the plan rules (`options.rules`, default all) over `plan`. */
 export function planFindings(plan: Plan, options: PlanFindingOptions = {}): PlanFinding[] {
-  const parents = new Map<PlanNode, PlanNode>();
-  for (const node of plan.nodes) for (const child of node.children) parents.set(child, node);
-  const ancestors = (node: PlanNode): PlanNode[] => {
-    const chain: PlanNode[] = [];
-    for (let p = parents.get(node); p; p = parents.get(p)) chain.push(p);
-    return chain;
-  };
+  const ancestors = ancestorsIn(plan);
   const settings = {
     seqScanMinRows: options.seqScanMinRows ?? DEFAULT_PLAN_FINDING_OPTIONS.seqScanMinRows,
     misestimateFactor: options.misestimateFactor ?? DEFAULT_PLAN_FINDING_OPTIONS.misestimateFactor,

@@ -54,12 +54,16 @@ function misestimate(node: PlanNode, ctx: PlanRuleContext): Misestimate | undefi
   const ratio = direction === 'under' ? factor : 1 / factor;
   if (ratio < ctx.options.misestimateFactor) return undefined;
   if (Math.max(actual, estimated) * node.actual.loops < ctx.options.misestimateMinRows) return undefined;
-  if (direction === 'over' && stoppedEarly(node, ctx)) return undefined;
+  if (direction === 'over' && stoppedEarly(node, ctx.ancestors(node))) return undefined;
   return { estimated, actual, factor: ratio, direction };
 }
 
-function stoppedEarly(node: PlanNode, ctx: PlanRuleContext): boolean {
-  return ctx.ancestors(node).some(
+/**
+ * True when something above `node` may stop reading it early (a LIMIT, a sub-plan, a semi or anti
+ * join): then fewer rows than estimated is expected, not a misestimate. The plan page asks too.
+ */
+export function stoppedEarly(node: PlanNode, ancestors: readonly PlanNode[]): boolean {
+  return ancestors.some(
     (a) => a.nodeType === 'Limit' || a.parentRelationship === 'SubPlan' || a.parentRelationship === 'InitPlan' || /Semi|Anti/.test(a.joinType ?? ''),
   ) || node.parentRelationship === 'SubPlan' || node.parentRelationship === 'InitPlan';
 }

@@ -1,3 +1,5 @@
+import { ancestorsIn } from '../ancestors';
+import { stoppedEarly } from '../findings/row-misestimate';
 import type { Plan, PlanNode } from '../model';
 import type { PlanFindingView } from './input';
 import { nodeTitle, type NodeTitle } from './node-title';
@@ -50,6 +52,7 @@ export function buildPlanView(plan: Plan, findings: readonly PlanFindingView[]):
     byNode.set(finding.node.id, list);
   });
   const share = (value: number) => (total > 0 ? Math.min(1, Math.max(0, value / total)) : 0);
+  const ancestors = ancestorsIn(plan);
   const nodes = plan.nodes.map((node): NodeView => {
     const self = measure === 'time' ? node.exclusiveTimeMs ?? 0 : node.exclusiveCost;
     const inclusive = measure === 'time' ? node.inclusiveTimeMs ?? 0 : node.totalCost;
@@ -63,7 +66,8 @@ export function buildPlanView(plan: Plan, findings: readonly PlanFindingView[]):
       findings: byNode.get(node.id) ?? [],
     };
     const miss = misestimateOf(node);
-    if (miss) view.misestimate = miss;
+    // Fewer rows than estimated under a LIMIT (a top-N sort, say) is the plan working, not a misestimate.
+    if (miss && !(miss.direction === 'over' && stoppedEarly(node, ancestors(node)))) view.misestimate = miss;
     return view;
   });
   return { plan, measure, total, nodes, maxDepth: plan.nodes.reduce((max, n) => Math.max(max, n.depth), 0) };
