@@ -15,7 +15,7 @@ import { LspClient, type PublishDiagnostics } from '../helpers/lsp-client';
  * Faults injected into the real language server (dist/server.js over stdio) and the CLI: the database
  * killed mid-EXPLAIN ANALYZE (pg_terminate_backend) and again and again during edits, a network drop (a
  * closed port; the TCP proxy cut while a hover waits on the database, then reopened), a network black
- * hole (known bug: it.fails), the language server killed while a hover is pending, PGlite that cannot
+ * hole, the language server killed while a hover is pending, PGlite that cannot
  * start (pglite.wasm missing or corrupt in a copied install), a migration folder with broken SQL, and
  * the CLI on a closed port or with its backend terminated. After each: a clear status or notice, static
  * diagnostics and hovers still served, the process alive, and no "unhandled promise rejection" /
@@ -323,13 +323,12 @@ describe('the database server restarting while a hover waits on it (TCP proxy cl
 });
 
 describe('a network black hole: the connection stays open and nothing comes back (no RST)', () => {
-  // KNOWN BUG, kept as it.fails so it turns red once fixed (then make it `it`): a query in flight on a
-  // connection that silently stops answering is never failed. pg has no client-side deadline here, so
-  // the hover waits until TCP gives up (minutes; forever behind a stopped server whose kernel still
-  // ACKs), the stuck sessions hold their pool slots, and the status stays "connected". Fix: a database
-  // declared lost destroys the sockets of the sessions it has lent out, and a heartbeat or EXPLAIN
-  // without an answer past its statement timeout declares it lost.
-  it.fails('answers a hover whose EXPLAIN the network swallowed within its statement timeout and a few seconds', async () => {
+  // pg has no client-side deadline: without one, a hover would wait until TCP gives up (minutes;
+  // forever behind a frozen host whose kernel still ACKs), the stuck sessions would hold their pool
+  // slots and the status would stay "connected". A query unanswered a second past its statement
+  // timeout makes the server probed on a connection of its own (db/answer-watch.ts); no answer there
+  // either closes every lent connection and fails the database, which then reconnects as usual.
+  it('answers a hover whose EXPLAIN the network swallowed, says the server went silent, and plans again once it answers', async () => {
     const proxy = new BlackholeProxy(5432);
     await proxy.open();
     try {
@@ -344,14 +343,24 @@ describe('a network black hole: the connection stays open and nothing comes back
       proxy.blackhole();
       client.change(uri, 'SELECT note AS fault_blackhole FROM items WHERE kind = 2;\n', 2);
       await client.diagnostics(uri, 2);
+      const before = statuses(client).length;
       // 2 s statement timeout + 1 s lock timeout + 5 s to notice: the hover must have answered by then.
       const answer = await hover(client, uri, 0, 2, 8_000);
       expect(answer?.contents.value).toMatch(/\*\*Query plan\*\*: /);
+      const failed = await nextStatus(client, 'failed', before, 10_000);
+      expect(failed.detail).toMatch(
+        new RegExp(`^127\\.0\\.0\\.1:${proxy.port} stopped answering \\(a query got no answer for \\d+ s, nor did a new connection\\): a network dropping packets or a frozen host; pglens will reconnect when it answers\\.`),
+      );
+
+      proxy.restore();
+      await nextStatus(client, 'connected', statuses(client).length, 30_000);
+      const back = await hover(client, uri, 0, 2);
+      expect(back?.contents.value).toMatch(/Seq Scan on items/);
       expectAliveAndClean(client);
     } finally {
       await proxy.close();
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('the language server killed by the client while a hover is pending', () => {

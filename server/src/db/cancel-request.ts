@@ -1,5 +1,4 @@
-import { connect } from 'node:net';
-import { join } from 'node:path';
+import { connectToServer, type ServerAddress } from './server-socket';
 
 /** The CancelRequest code of PostgreSQL's frontend/backend protocol (1234 << 16 | 5678). */
 const CANCEL_REQUEST_CODE = 80877102;
@@ -12,14 +11,12 @@ const CANCEL_REQUEST_CODE = 80877102;
  * still ends at its statement_timeout.
  */
 export function sendCancelRequest(
-  target: { host?: string; port?: number },
+  target: ServerAddress,
   backend: { processId: number; secretKey: number },
   timeoutMs = 3_000,
 ): Promise<void> {
-  const host = target.host ?? process.env.PGHOST ?? 'localhost';
-  const port = target.port ?? (Number(process.env.PGPORT) || 5432);
   return new Promise((resolve) => {
-    const socket = host.startsWith('/') ? connect(join(host, `.s.PGSQL.${port}`)) : connect(port, host);
+    const socket = connectToServer(target);
     const packet = Buffer.alloc(16);
     packet.writeInt32BE(16, 0);
     packet.writeInt32BE(CANCEL_REQUEST_CODE, 4);

@@ -24,7 +24,11 @@ function fields(error: unknown): { message: string; code: string } {
   };
 }
 
+/** The code of the error a server that went silent is failed with (see AnswerWatch). */
+export const SILENT_SERVER = 'PGLENS_SERVER_SILENT';
+
 const NETWORK_CODES = new Set([
+  SILENT_SERVER,
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -91,6 +95,8 @@ export function describeConnectionError(error: unknown, endpoint: ConnectionEndp
       case 'ECONNRESET':
       case 'EPIPE':
         return `The connection to ${where} was lost; pglens will reconnect.`;
+      case SILENT_SERVER:
+        return `${where} stopped answering (${firstLine(message)}): a network dropping packets or a frozen host; pglens will reconnect when it answers.`;
     }
     if (/timeout exceeded when trying to connect|connection timeout/i.test(message)) {
       return `${where} did not answer in time; check the host, the port and any firewall.`;

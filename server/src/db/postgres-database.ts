@@ -1,7 +1,9 @@
 import { Pool, type ClientConfig, type PoolClient, type QueryConfig } from 'pg';
 import { nextTurn } from '../next-turn';
+import { AnswerWatch } from './answer-watch';
 import { sendCancelRequest } from './cancel-request';
-import { isConnectionError } from './connection-errors';
+import { isConnectionError, SILENT_SERVER } from './connection-errors';
+import { serverAnswers } from './server-socket';
 import type { Database, QueryRows, Session, SessionTimeouts } from './queryable';
 
 export interface PoolOptions {
@@ -14,6 +16,9 @@ export interface PoolOptions {
   /** statement_timeout and lock_timeout every connection starts with. */
   timeouts?: SessionTimeouts;
 }
+
+/** How long a server gets to answer the probe of a connection of its own (see AnswerWatch). */
+const PROBE_TIMEOUT_MS = 2_000;
 
 export const DEFAULT_POOL_OPTIONS: Required<PoolOptions> = {
   max: 3,
@@ -43,6 +48,12 @@ export class PostgresDatabase implements Database {
   private readonly max: number;
   private lent = 0;
   private readonly waiting: (() => void)[] = [];
+  /** The connections lent out, whose sockets are closed if the server goes silent. */
+  private readonly lentClients = new Set<PoolClient>();
+  private readonly answers = new AnswerWatch(
+    () => serverAnswers(this.clientConfig, PROBE_TIMEOUT_MS),
+    (silentForMs) => this.wentSilent(silentForMs),
+  );
 
   constructor(
     private readonly clientConfig: ClientConfig,
@@ -74,17 +85,8 @@ export class PostgresDatabase implements Database {
     this.pool.on('error', (error) => this.onConnectionError(error));
   }
 
-  async query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>> {
-    const release = await this.turn();
-    try {
-      const result = await this.pool.query(extended(text, values));
-      return { rows: result.rows as R[] };
-    } catch (error) {
-      this.notice(error);
-      throw error;
-    } finally {
-      release();
-    }
+  query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>> {
+    return this.withSession((session) => session.query<R>(text, values));
   }
 
   serverVersionNum(): Promise<number> {
@@ -108,6 +110,7 @@ export class PostgresDatabase implements Database {
       this.notice(error);
       throw error;
     }
+    this.lentClients.add(client);
     let broken = false;
     // pg-pool only listens for errors on idle connections; one lost while lent out must not crash us.
     const onError = (error: unknown) => {
@@ -115,7 +118,10 @@ export class PostgresDatabase implements Database {
       this.notice(error);
     };
     client.on('error', onError);
+    // The statement timeout the server enforces now: the connection's, or one a transaction SET LOCAL.
+    let statementTimeoutMs = this.timeouts.statementTimeoutMs;
     const guard = async <V>(run: () => Promise<V>): Promise<V> => {
+      const answered = this.answers.sent(statementTimeoutMs);
       try {
         return await run();
       } catch (error) {
@@ -124,6 +130,8 @@ export class PostgresDatabase implements Database {
           this.notice(error);
         }
         throw error;
+      } finally {
+        answered();
       }
     };
     const session: Session = {
@@ -132,7 +140,10 @@ export class PostgresDatabase implements Database {
       readOnlyByDefault: true,
       query: <R>(text: string, values?: unknown[]) =>
         guard(async () => ({ rows: (await client.query(extended(text, values))).rows as R[] })),
-      control: (statements) => guard(async () => void (await client.query(statements.join('; ')))),
+      control: (statements) => {
+        statementTimeoutMs = timeoutAfter(statements, statementTimeoutMs, this.timeouts.statementTimeoutMs);
+        return guard(async () => void (await client.query(statements.join('; '))));
+      },
       simple: <R>(text: string) =>
         guard(async () => {
           const result = (await client.query(text)) as unknown;
@@ -145,20 +156,31 @@ export class PostgresDatabase implements Database {
     try {
       return await work(session);
     } finally {
-      // The caller's answer first (its continuation runs in this turn): handing the connection back
-      // (pg-pool's idle timer, the next waiter) waits for the next turn.
-      await nextTurn();
-      client.removeListener('error', onError);
-      // A connection left inside a transaction (or broken) is closed rather than handed to the next user;
-      // its turn passes on once it is gone, so the server never sees more than `max` of ours.
-      const destroy = broken || client.getTransactionStatus() !== 'I';
-      const gone = destroy ? new Promise<void>((resolve) => client.once('end', () => resolve())) : undefined;
-      client.release(destroy);
-      // Not unref'd: a connection the server killed has already ended, so `gone` never settles, and with
-      // nothing else pending the CLI would exit 0 mid-await, printing nothing (faults.test.ts).
-      if (gone) await Promise.race([gone, new Promise<void>((resolve) => setTimeout(resolve, 1_000))]);
-      release();
+      // The caller has its answer first; the connection goes back on the next turn (pg-pool's idle
+      // timer, the next waiter), off the answer's path.
+      void nextTurn().then(async () => {
+        client.removeListener('error', onError);
+        this.lentClients.delete(client);
+        // A connection left inside a transaction (or broken) is closed rather than handed to the next
+        // user; its turn passes on once it is gone, so the server never sees more than `max` of ours.
+        const destroy = broken || client.getTransactionStatus() !== 'I';
+        const gone = destroy ? new Promise<void>((resolve) => client.once('end', () => resolve())) : undefined;
+        client.release(destroy);
+        // Not unref'd: a CLI whose last query broke its connection waits for it to close (or 1 s).
+        if (gone) await Promise.race([gone, new Promise<void>((resolve) => setTimeout(resolve, 1_000))]);
+        release();
+      });
     }
+  }
+
+  /**
+   * The server went silent (see AnswerWatch): every lent connection is closed, so whatever waits on one
+   * fails now instead of when TCP gives up, and the owner hears that the database is lost.
+   */
+  private wentSilent(silentForMs: number): void {
+    const error = Object.assign(new Error(`a query got no answer for ${Math.round(silentForMs / 1000)} s, nor did a new connection`), { code: SILENT_SERVER });
+    for (const client of this.lentClients) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+    this.notice(error);
   }
 
   /** Waits until fewer than `max` connections are lent out; the function returned gives the turn back. */
@@ -191,6 +213,17 @@ export class PostgresDatabase implements Database {
       this.onConnectionError(error);
     }
   }
+}
+
+/** What statement_timeout is in force after pglens's own control statements: SET LOCAL until the transaction ends. */
+function timeoutAfter(statements: readonly string[], current: number, connectionDefault: number): number {
+  let timeout = current;
+  for (const statement of statements) {
+    const set = /^SET LOCAL statement_timeout = (\d+)$/i.exec(statement.trim());
+    if (set) timeout = Number(set[1]);
+    else if (/^(?:ROLLBACK|COMMIT)\b/i.test(statement.trim())) timeout = connectionDefault;
+  }
+  return timeout;
 }
 
 /** The extended protocol: one statement per message, so the server refuses a smuggled second one. */
