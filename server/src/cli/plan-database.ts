@@ -5,6 +5,7 @@ import type { SandboxProgress } from '../db/sandbox/sandbox';
 import type { PglensSettings } from '../config';
 import type { CliIo } from './io';
 import { PRODUCT_NAME } from './product';
+import { oneShot } from './one-shot';
 
 /**
  * The database the CLI plans on, resolved in the documented order: `--db`, `databaseUrl` in
@@ -44,7 +45,7 @@ export async function openCliDatabase(options: CliDatabaseOptions): Promise<CliD
     if (state.status !== 'connected') {
       await database.dispose();
       const reason = state.status === 'failed' ? state.reason : 'the connection did not open.';
-      return { kind: 'failed', message: `cannot use the database from ${resolution.target.origin} (${resolution.target.description}): ${reason}` };
+      return { kind: 'failed', message: `cannot use the database from ${resolution.target.origin} (${resolution.target.description}): ${oneShot(reason)}` };
     }
     return { kind: 'database', database, description: `${state.label}, PostgreSQL ${state.serverVersion}` };
   }
@@ -57,7 +58,7 @@ export async function openCliDatabase(options: CliDatabaseOptions): Promise<CliD
   progress.done();
   if (state.status !== 'embedded') {
     await database.dispose();
-    return { kind: 'failed', message: state.status === 'failed' ? state.reason : 'the sandbox database did not start.' };
+    return { kind: 'failed', message: state.status === 'failed' ? oneShot(state.reason) : 'the sandbox database did not start.' };
   }
   const sandbox = await database.builtSandbox();
   for (const problem of sandbox?.problems ?? []) {

@@ -7,6 +7,7 @@ import { loadParser } from '../../sql/parse';
 import { listSourceFiles, PathNotFoundError } from '../../workspace/files';
 import { runPlanStage } from '../../analysis/plan-stage';
 import { describeState } from '../../db/connection';
+import { oneShot } from '../one-shot';
 import type { PlanDatabase } from '../../db/plan-database';
 import { layeredCatalog } from '../../schema/layered-catalog';
 import { parseArgs, UsageError, type OptionSpec } from '../args';
@@ -138,7 +139,7 @@ async function runCheck(argv: readonly string[], io: CliIo): Promise<ExitCode> {
     await database?.dispose();
   }
   if (lost) {
-    io.stderr.write(`${WHO}: the database stopped answering, so plan findings are incomplete (${lost}).\nRun again when it is back, or with --no-db.\n`);
+    io.stderr.write(`${WHO}: the database stopped answering, so plan findings are incomplete (${oneShot(lost)}).\nRun again when it is back, or with --no-db.\n`);
     return ExitCode.usage;
   }
   result.findings.sort(compareFindings);
@@ -157,7 +158,7 @@ async function planStage(database: PlanDatabase, settings: PglensSettings) {
   const refine = async (_file: string, text: string, analysis: DocumentAnalysis): Promise<Finding[]> => {
     if (lost) return [];
     const stage = await runPlanStage(analysis, text, { explain: database.explain, settings, catalog });
-    if (stage.stopped === 'connection') lost ??= describeState(database.state);
+    if (stage.stopped === 'connection') lost ??= database.state.status === 'failed' ? database.state.reason : describeState(database.state);
     return stage.findings;
   };
   return { catalog, refine, lost: () => lost };

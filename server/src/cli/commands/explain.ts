@@ -16,6 +16,7 @@ import { HELP_OPTION } from '../help';
 import { ExitCode, type CliIo } from '../io';
 import { openCliDatabase } from '../plan-database';
 import { PRODUCT_NAME } from '../product';
+import { oneShot } from '../one-shot';
 
 type FailOn = Exclude<Severity, 'hint'> | 'never';
 const FAIL_ON: readonly FailOn[] = ['error', 'warning', 'information', 'never'];
@@ -140,7 +141,7 @@ async function explainTarget(
     };
   }
   const { outcome } = plan;
-  if (!outcome.ok) return outcome.message;
+  if (!outcome.ok) return oneShot(outcome.message);
   const read = 'report' in plan && plan.report
     ? plan.report
     : reportPlan(outcome, planReportOptions(settings, catalog));
