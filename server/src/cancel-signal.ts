@@ -9,31 +9,35 @@ export interface CancelSignal {
   removeEventListener(type: 'abort', listener: () => void): void;
 }
 
-/** An AbortController for a CancelSignal: `abort()` tells each listener, once. */
-export class CancelController {
-  readonly signal: CancelSignal;
-  private readonly state = { aborted: false, listeners: new Set<() => void>() };
+/** The signal of a CancelController. */
+class ControlledSignal implements CancelSignal {
+  aborted = false;
+  private readonly listeners = new Set<() => void>();
 
-  constructor() {
-    const state = this.state;
-    this.signal = {
-      get aborted() {
-        return state.aborted;
-      },
-      addEventListener(_type, listener) {
-        if (!state.aborted) state.listeners.add(listener);
-      },
-      removeEventListener(_type, listener) {
-        state.listeners.delete(listener);
-      },
-    };
+  addEventListener(_type: 'abort', listener: () => void): void {
+    if (!this.aborted) this.listeners.add(listener);
   }
 
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.listeners.delete(listener);
+  }
+
+  /** Marks the signal aborted and tells each listener, once. */
   abort(): void {
-    if (this.state.aborted) return;
-    this.state.aborted = true;
-    const listeners = [...this.state.listeners];
-    this.state.listeners.clear();
+    if (this.aborted) return;
+    this.aborted = true;
+    const listeners = [...this.listeners];
+    this.listeners.clear();
     for (const listener of listeners) listener();
+  }
+}
+
+/** An AbortController for a CancelSignal: `abort()` tells each listener, once. */
+export class CancelController {
+  private readonly controlled = new ControlledSignal();
+  readonly signal: CancelSignal = this.controlled;
+
+  abort(): void {
+    this.controlled.abort();
   }
 }

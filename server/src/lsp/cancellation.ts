@@ -14,27 +14,32 @@ export function abortSignalOf(token: CancellationToken): { signal: AbortSignal; 
  * nothing to dispose, since each listener is unsubscribed when it is removed or called.
  */
 export function cancelSignalOf(token: CancellationToken): CancelSignal {
-  const subscriptions = new Map<() => void, Disposable>();
-  const unsubscribe = (listener: () => void) => {
-    subscriptions.get(listener)?.dispose();
-    subscriptions.delete(listener);
-  };
-  return {
-    get aborted() {
-      return token.isCancellationRequested;
-    },
-    addEventListener(_type, listener) {
-      if (token.isCancellationRequested || subscriptions.has(listener)) return;
-      subscriptions.set(
-        listener,
-        token.onCancellationRequested(() => {
-          unsubscribe(listener);
-          listener();
-        }),
-      );
-    },
-    removeEventListener(_type, listener) {
-      unsubscribe(listener);
-    },
-  };
+  return new TokenSignal(token);
+}
+
+class TokenSignal implements CancelSignal {
+  private subscriptions: Map<() => void, Disposable> | undefined;
+
+  constructor(private readonly token: CancellationToken) {}
+
+  get aborted(): boolean {
+    return this.token.isCancellationRequested;
+  }
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    const subscriptions = (this.subscriptions ??= new Map());
+    if (this.token.isCancellationRequested || subscriptions.has(listener)) return;
+    subscriptions.set(
+      listener,
+      this.token.onCancellationRequested(() => {
+        this.removeEventListener('abort', listener);
+        listener();
+      }),
+    );
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.subscriptions?.get(listener)?.dispose();
+    this.subscriptions?.delete(listener);
+  }
 }

@@ -61,23 +61,15 @@ const BUFFER_KEYS: Record<string, keyof BufferStats> = {
   'Temp Written Blocks': 'tempWritten',
 };
 
-const STRING_FIELDS = new Map<string, string>(Object.entries(NODE_STRINGS));
-const NUMBER_FIELDS = new Map<string, string>(Object.entries(NODE_NUMBERS));
-const BUFFER_FIELDS = new Map(Object.entries(BUFFER_KEYS));
+/** How each key pglens knows is read: into a typed field of a kind, or by readNode itself (`handled`). */
+type KeyReader = { kind: 'string' | 'number'; field: string } | { kind: 'buffer'; field: keyof BufferStats } | { kind: 'handled' };
 
-/** A node that reports buffers reports every counter; one it leaves out was zero. */
-function noBuffers(): BufferStats {
-  const buffers = {} as BufferStats;
-  for (const field of BUFFER_FIELDS.values()) buffers[field] = 0;
-  return buffers;
-}
-
-/** Keys read into typed fields or otherwise handled; the rest of a node lands in `extra`. */
-const HANDLED = new Set([
-  ...Object.keys(NODE_STRINGS),
-  ...Object.keys(NODE_NUMBERS),
-  ...Object.keys(BUFFER_KEYS),
-  'Node Type',
+const KEYS = new Map<string, KeyReader>([
+  ...Object.entries(NODE_STRINGS).map(([key, field]): [string, KeyReader] => [key, { kind: 'string', field }]),
+  ...Object.entries(NODE_NUMBERS).map(([key, field]): [string, KeyReader] => [key, { kind: 'number', field }]),
+  ...Object.entries(BUFFER_KEYS).map(([key, field]): [string, KeyReader] => [key, { kind: 'buffer', field }]),
+  ...[
+    'Node Type',
   'Parallel Aware',
   'Startup Cost',
   'Total Cost',
@@ -87,10 +79,18 @@ const HANDLED = new Set([
   'Actual Total Time',
   'Actual Rows',
   'Actual Loops',
-  'Sort Key',
-  'Disabled',
-  'Plans',
+    'Sort Key',
+    'Disabled',
+    'Plans',
+  ].map((key): [string, KeyReader] => [key, { kind: 'handled' }]),
 ]);
+
+/** A node that reports buffers reports every counter; one it leaves out was zero. */
+function noBuffers(): BufferStats {
+  const buffers = {} as BufferStats;
+  for (const field of Object.values(BUFFER_KEYS)) buffers[field] = 0;
+  return buffers;
+}
 
 export function parsePlan(input: unknown): PlanParseOutcome {
   let document = input;
@@ -146,22 +146,19 @@ function readNode(json: Json, depth: number, nodes: PlanNode[]): PlanNode {
   nodes.push(node);
   const target = node as unknown as Record<string, unknown>;
   // One pass over the node's own keys (a dozen or so), each looked up once, rather than a lookup of
-  // every key pglens knows: this runs for every plan a hover shows.
+  // every key pglens knows: this runs for every plan a hover shows. Unknown keys land in `extra`.
   let buffers: BufferStats | undefined;
   for (const key of Object.keys(json)) {
     const value = json[key];
-    const text = STRING_FIELDS.get(key);
-    const number = text ? undefined : NUMBER_FIELDS.get(key);
-    const buffer = text || number ? undefined : BUFFER_FIELDS.get(key);
-    if (text) {
-      if (typeof value === 'string') target[text] = value;
-    } else if (number) {
+    const reader = KEYS.get(key);
+    if (!reader) node.extra[key] = value;
+    else if (reader.kind === 'string') {
+      if (typeof value === 'string') target[reader.field] = value;
+    } else if (reader.kind === 'number') {
       const n = num(value);
-      if (n !== undefined) target[number] = n;
-    } else if (buffer) {
-      (buffers ??= noBuffers())[buffer] = num(value) ?? 0;
-    } else if (!HANDLED.has(key)) {
-      node.extra[key] = value;
+      if (n !== undefined) target[reader.field] = n;
+    } else if (reader.kind === 'buffer') {
+      (buffers ??= noBuffers())[reader.field] = num(value) ?? 0;
     }
   }
   if (buffers) node.buffers = buffers;
