@@ -91,4 +91,21 @@ describe('code actions', () => {
     const malformed = { ...diagnostic([]), data: { version: 'one' } };
     expect(actionsFor([foreign, malformed])).toEqual([]);
   });
+
+  it('refuses what a client could send back garbled — fixes, edits, file creations, the list itself — without throwing', () => {
+    const garbled: unknown[] = [
+      { title: 'no edits' },
+      { title: 'edits not a list', edits: 5 },
+      { title: 'an edit without a range', edits: [{ file, newText: 'x' }] },
+      { title: 'creates not a list', edits: [], creates: 'file' },
+      { title: 'a creation without content', edits: [], creates: [{ file: migration }] },
+      null,
+    ];
+    for (const fix of garbled) expect(actionsFor([diagnostic([fix as Fix])]), JSON.stringify(fix)).toEqual([]);
+    const document = TextDocument.create(uri, 'sql', 1, text);
+    const context = { document, identity: identifyDocument(uri, 'sql'), support: { documentChanges: true, createFiles: true }, versionOf: () => null, exists: existsSync };
+    for (const junk of [null, 'x', { diagnostics: 7 }, { diagnostics: [null, 3, 'x'] }, { only: 'quickfix', diagnostics: [] }]) {
+      expect(codeActions({ textDocument: { uri }, range, context: junk } as unknown as CodeActionParams, context), JSON.stringify(junk)).toEqual([]);
+    }
+  });
 });

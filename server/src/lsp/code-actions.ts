@@ -19,14 +19,16 @@ export interface CodeActionContext {
  * the version it was computed on, so a stale diagnostic can never edit the wrong text.
  */
 export function codeActions(params: CodeActionParams, context: CodeActionContext): CodeAction[] {
-  if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+  if (Array.isArray(params.context?.only) && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
   const { document, identity } = context;
   const kind = identity.kind;
   if (!kind) return [];
 
   const fixes: CodeAction[] = [];
   const suppressions = new Map<string, CodeAction>();
-  for (const diagnostic of params.context.diagnostics) {
+  // The client sends back diagnostics we published; anything else in the list is not ours to read.
+  const diagnostics: unknown[] = Array.isArray(params.context?.diagnostics) ? params.context.diagnostics : [];
+  for (const diagnostic of diagnostics.filter((d): d is Diagnostic => typeof d === 'object' && d !== null)) {
     if (diagnostic.source !== 'pglens' || typeof diagnostic.code !== 'string' || !isDiagnosticData(diagnostic.data)) continue;
     const data = diagnostic.data;
     // Actions only for the version the finding was computed on. A versioned edit alone does not protect

@@ -6,6 +6,7 @@ import {
 import type { Finding, Fix, Severity } from '../finding';
 import { uriOfFile, type DocumentIdentity } from './document-identity';
 import { ruleDocsHref } from './rule-docs';
+import { isFix } from './shapes';
 
 /** What a diagnostic carries for code actions, so they never need the analysis again. */
 export interface DiagnosticData {
@@ -58,6 +59,6 @@ export function isDiagnosticData(value: unknown): value is DiagnosticData {
   return (
     Number.isInteger(data.version) &&
     Number.isInteger(data.suppressLine) &&
-    (data.fixes === undefined || Array.isArray(data.fixes))
+    (data.fixes === undefined || (Array.isArray(data.fixes) && data.fixes.every(isFix)))
   );
 }

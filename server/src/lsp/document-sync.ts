@@ -1,5 +1,6 @@
 import type { TextDocumentContentChangeEvent, TextDocumentsConfiguration } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { isRange } from './shapes';
 
 /**
  * How the server keeps open documents (TextDocuments): as TextDocument does, but a didOpen or didChange
@@ -28,16 +29,6 @@ function isChange(change: unknown): boolean {
   return typeof text === 'string' && (range === undefined || isRange(range));
 }
 
-function isRange(range: unknown): boolean {
-  const { start, end } = (range ?? {}) as { start?: unknown; end?: unknown };
-  return isPosition(start) && isPosition(end);
-}
-
-function isPosition(position: unknown): boolean {
-  if (typeof position !== 'object' || position === null) return false;
-  const { line, character } = position as { line?: unknown; character?: unknown };
-  return Number.isFinite(line) && Number.isFinite(character);
-}
 
 function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);

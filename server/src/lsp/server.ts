@@ -307,7 +307,8 @@ export function createServer(connection: Connection): PglensServer {
 
   connection.onCodeAction(
     guarded(log, 'codeAction', [], (params) => {
-      const document = documents.get(params.textDocument.uri);
+      const uri: unknown = params?.textDocument?.uri;
+      const document = typeof uri === 'string' ? documents.get(uri) : undefined;
       if (!document) return [];
       return codeActions(params, {
         document,
