@@ -83,6 +83,9 @@ export class PostgresDatabase implements Database {
     });
     // An idle connection dying (server restart, network drop) must never crash the process.
     this.pool.on('error', (error) => this.onConnectionError(error));
+    // Nor one dying between pg-pool handing it out and withSession listening to it (a backend killed in
+    // that moment): an 'error' nobody listens to is an uncaught exception. Every client listens for life.
+    this.pool.on('connect', (client) => client.on('error', (error) => this.notice(error)));
   }
 
   query<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<QueryRows<R>> {
