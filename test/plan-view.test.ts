@@ -45,7 +45,10 @@ beforeAll(async () => {
   plans.join = await explainJson(c, "SELECT u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.country = 'de' AND o.total > 90", { analyze: true });
   // lower(email) = email is true for every row; the planner guesses 0.5 % of them.
   plans.misestimate = await explainJson(c, 'SELECT id FROM users WHERE lower(email) = email ORDER BY id LIMIT 100000', { analyze: true });
-  plans.topN = await explainJson(c, 'SELECT id, total FROM orders ORDER BY total DESC LIMIT 25', { analyze: true });
+  // One process, so the sort's row count is the LIMIT's (parallel workers would each stop early).
+  plans.topN = await withSettings(c, ['SET max_parallel_workers_per_gather = 0'], () =>
+    explainJson(c, 'SELECT id, total FROM orders ORDER BY total DESC LIMIT 25', { analyze: true }),
+  );
   plans.parallel = await withSettings(c, FORCE_PARALLEL, () => explainJson(c, 'SELECT status, count(*), avg(total) FROM orders GROUP BY status ORDER BY status', { analyze: true }));
   plans.cte = await explainJson(
     c,
