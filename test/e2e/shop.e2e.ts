@@ -134,8 +134,13 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     // The channel is long: its filter keeps the line asked for in view.
     const filter = wb.page.locator('.part.panel .viewpane-filter input').first();
     for (const line of ['pglens: restarting the language server', "Sending request 'initialize"]) {
-      await filter.fill(line);
-      await output.locator('.view-line', { hasText: line }).first().waitFor();
+      // Typed again until it shows: a filter typed while the panel is still opening can be lost.
+      await expect
+        .poll(async () => {
+          await filter.fill(line);
+          return output.locator('.view-line', { hasText: line }).first().waitFor({ timeout: 2_000 }).then(() => true, () => false);
+        }, { timeout: 30_000, interval: 500 })
+        .toBe(true);
     }
     await filter.fill('');
   });
