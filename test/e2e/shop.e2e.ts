@@ -152,6 +152,23 @@ describe.skipIf(missing.length > 0)('pglens in VS Code (code-server 4.100 + Chro
     await expect(item.innerText()).resolves.toContain('sandbox');
   }, 200_000);
 
+  it('hovers a query that scans a large table: the sandbox’s plan, the seq scan on it, and a verified index', async () => {
+    await wb.openFile('orders.ts', 'src');
+    await wb.runCommand('View: Hide Panel');
+    await wb.goTo(16, 60); // ordersForUser's query, in view
+    const token = wb.line('FROM orders WHERE user_id = $1 ORDER BY placed_at DESC LIMIT 20').locator('span > span', { hasText: 'user_id' }).first();
+    const hover = await wb.hover(token, 'Index suggestion');
+    const text = await hover.innerText();
+    expect(text).toContain('Query plan');
+    expect(text).toMatch(/Seq Scan on orders/);
+    expect(text).toContain('Sandbox plan');
+    expect(text).toMatch(/CREATE INDEX[^\n]* ON (?:public\.)?orders\b[^\n]*\(user_id/);
+    await screenshot(wb, 'vscode-hover-plan.png');
+    await wb.page.keyboard.press('Escape');
+    await wb.runCommand('View: Toggle Panel Visibility'); // back as the next tests expect it
+    await wb.openFile('users.ts', 'src');
+  });
+
   it('"pglens: Explain Query at Cursor" shows the plan as Markdown beside the editor', async () => {
     await wb.goTo(25, 45);
     await wb.runCommand('pglens: Explain Query at Cursor');

@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 /** Debian's Chromium; CHROMIUM_PATH overrides. */
@@ -28,13 +29,22 @@ export class Workbench {
 
   /** Quick Open (Ctrl+P): types `name`, waits for it among the results, opens it. */
   async openFile(name: string, folder: string): Promise<Locator> {
+    // Into the editor first: with the focus in a panel, Ctrl+P may not reach the workbench.
+    await this.page.keyboard.press('Control+1');
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor();
-    await input.fill(name);
-    const row = this.page.locator('.quick-input-list .monaco-list-row', { hasText: folder }).filter({ hasText: name }).first();
-    await row.waitFor();
-    await row.click();
+    // The folder too: "orders.ts" alone also matches order-items.ts. The list reorders as results come
+    // in, so a click can land on a row that moved: wait until the focused row is the file, then Enter.
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
+    // Typed again until the focused result is the file: text typed while the widget opens can be lost.
+    await expect
+      .poll(async () => {
+        await input.fill(`${folder}/${name}`);
+        return focused.innerText({ timeout: 1_000 }).catch(() => '');
+      }, { timeout: 15_000, interval: 300 })
+      .toBe(name);
+    await this.page.keyboard.press('Enter');
     // By resource name: a webview tab titled "Plan: users.ts" must not count as the file's tab.
     const tab = this.page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`);
     await tab.waitFor();

@@ -38,6 +38,7 @@ describe('renderPlanMarkdown', () => {
     expect(markdown).toBe(
       [
         '**Query plan** · cost 6,192 · ~37,800 rows',
+        '',
         '_Generic plan: parameters were planned without values._',
         '',
         '```text',

@@ -21,7 +21,8 @@ const CONDITION_WIDTH = 90;
 
 export function renderPlanMarkdown(plan: Plan, options: PlanMarkdownOptions = {}): string {
   const out: string[] = [summaryLine(plan)];
-  for (const note of options.notes ?? []) out.push(`_${escapeMarkdown(note)}_`);
+  // Each note its own paragraph: Markdown joins lines that are not.
+  for (const note of options.notes ?? []) out.push('', `_${escapeMarkdown(note)}_`);
   out.push('', '```text', ...treeLines(plan, options.maxNodes ?? 25), '```');
   const findings = options.findings ?? [];
   if (findings.length) {
