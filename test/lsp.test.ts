@@ -74,7 +74,7 @@ describe('language server over stdio', () => {
     await expect.poll(() => client.serverRequests.find((r) => r.method === 'client/registerCapability')).toBeDefined();
     const registration = client.serverRequests.find((r) => r.method === 'client/registerCapability');
     expect(registration?.params).toMatchObject({
-      registrations: [{ method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }] } }],
+      registrations: [{ method: 'workspace/didChangeWatchedFiles', registerOptions: { watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }, { globPattern: '**/.env' }] } }],
     });
   });
 

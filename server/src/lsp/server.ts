@@ -233,7 +233,8 @@ export function createServer(connection: Connection): PglensServer {
       }
       if (support.watchedFilesRegistration) {
         await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }],
+          // SQL for the schema, code for the query-in-loop index, .env for DATABASE_URL.
+          watchers: [{ globPattern: '**/*.sql' }, { globPattern: '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}' }, { globPattern: '**/.env' }],
         });
       }
       const before = JSON.stringify(settings.current);
@@ -288,7 +289,9 @@ export function createServer(connection: Connection): PglensServer {
   connection.onDidChangeWatchedFiles(
     guarded(log, 'didChangeWatchedFiles', undefined, ({ changes }) => {
       if (changes.some((change) => /\.sql$/i.test(change.uri))) schema?.scheduleReload(100);
-      for (const change of changes) {
+      // DATABASE_URL may have changed: the database is resolved again (and replaced only if it did).
+      if (changes.some((change) => /\/\.env$/.test(change.uri))) void configureDatabase();
+      for (const change of changes.filter((change) => !/\/\.env$/.test(change.uri))) {
         // Open documents reach the index through their analysis; the disk speaks for the others.
         if (documents.get(change.uri)) continue;
         void loops.fileChangedOnDisk(identifyDocument(change.uri).file, change.type === FileChangeType.Deleted);
