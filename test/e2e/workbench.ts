@@ -31,18 +31,17 @@ export class Workbench {
   async openFile(name: string, folder: string): Promise<Locator> {
     // Into the editor first: with the focus in a panel, Ctrl+P may not reach the workbench.
     await this.page.keyboard.press('Control+1');
-    await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
-    await input.waitFor();
-    // The folder too: "orders.ts" alone also matches order-items.ts. The list reorders as results come
-    // in, so a click can land on a row that moved: wait until the focused row is the file, then Enter.
     const focused = this.page.locator('.quick-input-list .monaco-list-row.focused .label-name').first();
-    // Typed again until the focused result is the file: text typed while the widget opens can be lost.
+    // The folder too: "orders.ts" alone also matches order-items.ts. Quick Open closes if something
+    // takes the focus while it opens, and its list reorders as results come in, so this is tried again
+    // until the focused result is the file, then opened with Enter (a click can land on a moved row).
     await expect
       .poll(async () => {
-        await input.fill(`${folder}/${name}`);
+        if (!(await input.isVisible())) await this.page.keyboard.press('Control+P');
+        if (!(await input.fill(`${folder}/${name}`, { timeout: 1_000 }).then(() => true, () => false))) return '';
         return focused.innerText({ timeout: 1_000 }).catch(() => '');
-      }, { timeout: 15_000, interval: 300 })
+      }, { timeout: 20_000, interval: 300 })
       .toBe(name);
     await this.page.keyboard.press('Enter');
     // By resource name: a webview tab titled "Plan: users.ts" must not count as the file's tab.
