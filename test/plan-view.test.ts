@@ -4,6 +4,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adviseQuery } from '../server/src/advisor/advise';
+import { DatabaseCatalog } from '../server/src/db/catalog';
+import { PostgresDatabase } from '../server/src/db/postgres-database';
 import { planFindings } from '../server/src/plan/findings/registry';
 import { parsePlan } from '../server/src/plan/parse';
 import { renderPlanPage, type IndexSuggestionView, type PlanPageInput } from '../server/src/plan/view';
@@ -23,6 +26,9 @@ mkdirSync(images, { recursive: true });
 const run = chromiumAvailable();
 
 let db: TestDatabase;
+/** What the index advisor suggests for the join and the filtered scan, verified here: the screenshots show it. */
+let joinSuggestions: IndexSuggestionView[] = [];
+let scanSuggestions: IndexSuggestionView[] = [];
 let browser: Browser;
 let context: BrowserContext;
 const plans: Record<string, RealPlan> = {};
@@ -41,8 +47,14 @@ beforeAll(async () => {
   db = await createTestDatabase(SHOP_SCHEMA);
   const c = db.client;
   plans.seqScan = await explainJson(c, "SELECT id, total FROM orders WHERE status = 'paid'");
+  // One order in 200: selective enough for an index to pay, so the advisor suggests one.
+  const selective = 'SELECT id, status FROM orders WHERE total > 99.5';
+  plans.selective = await explainJson(c, selective);
+  scanSuggestions = await adviceFor(db, selective);
   plans.seqScanAnalyzed = await explainJson(c, "SELECT id, total FROM orders WHERE status = 'paid'", { analyze: true });
-  plans.join = await explainJson(c, "SELECT u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.country = 'de' AND o.total > 90", { analyze: true });
+  const join = "SELECT u.email, o.total FROM users u JOIN orders o ON o.user_id = u.id WHERE u.country = 'de' AND o.total > 90";
+  plans.join = await explainJson(c, join, { analyze: true });
+  joinSuggestions = await adviceFor(db, join);
   // lower(email) = email is true for every row; the planner guesses 0.5 % of them.
   plans.misestimate = await explainJson(c, 'SELECT id FROM users WHERE lower(email) = email ORDER BY id LIMIT 100000', { analyze: true });
   // One process, so the sort's row count is the LIMIT's (parallel workers would each stop early).
@@ -453,11 +465,14 @@ describe.skipIf(!run)('plan page in Chromium', () => {
 
   it('takes the screenshots for the docs', async () => {
     const plan = plans.join;
+    // Suggestions shown are the advisor's own for each query, verified on this database: none for the
+    // join (no index pays for its filters), one for the selective scan.
+    expect(scanSuggestions.map((s) => s.ddl)).toEqual([expect.stringMatching(/^CREATE INDEX .*orders .*\(total/)]);
     const shots: [string, PlanPageInput][] = [
-      ['plan-view.png', inputOf(plan, { suggestions: [SUGGESTION], theme: 'light' })],
+      ['plan-view.png', inputOf(plan, { suggestions: joinSuggestions, theme: 'light' })],
       ['plan-view-dark.png', inputOf(plans.parallel, { theme: 'dark' })],
       ['plan-view-cte.png', inputOf(plans.cte, { theme: 'light' })],
-      ['plan-view-estimate.png', inputOf(plans.seqScan, { theme: 'dark', suggestions: [SUGGESTION] })],
+      ['plan-view-estimate.png', inputOf(plans.selective, { theme: 'dark', suggestions: scanSuggestions })],
     ];
     for (const [file, input] of shots) {
       const { page } = await render(input);
@@ -469,7 +484,7 @@ describe.skipIf(!run)('plan page in Chromium', () => {
     const page = await narrow.newPage();
     await page.addInitScript(() => Object.assign(window, { acquireVsCodeApi: () => ({ postMessage() {}, getState() {}, setState() {} }) }));
     await page.goto('about:blank');
-    await page.setContent(renderPlanPage(inputOf(plans.join, { theme: 'vscode', suggestions: [SUGGESTION], database: 'shop@localhost, PostgreSQL 15.20' })));
+    await page.setContent(renderPlanPage(inputOf(plans.join, { theme: 'vscode', suggestions: joinSuggestions, database: 'shop@localhost, PostgreSQL 15.20' })));
     await page.evaluate((vars) => {
       for (const [name, value] of Object.entries(vars)) document.documentElement.style.setProperty(name, value);
       document.body.classList.add('vscode-dark');
@@ -484,3 +499,15 @@ describe.skipIf(!run)('plan page in Chromium', () => {
     await big.page.close();
   });
 });
+
+/** The advisor's verified suggestions for `sql`, as the plan page lists them. */
+async function adviceFor(test: TestDatabase, sql: string): Promise<IndexSuggestionView[]> {
+  const database = new PostgresDatabase(test.config, { max: 1 });
+  try {
+    const advice = await adviseQuery(database, sql, { catalog: await DatabaseCatalog.load(database), settings: { createHypopg: true } });
+    if (!advice.ok) throw new Error(`the advisor failed on the join: ${advice.message}`);
+    return advice.suggestions.map(({ ddl, table, kind, costBefore, costAfter, sizeBytes }) => ({ ddl, table, kind, costBefore, costAfter, sizeBytes }));
+  } finally {
+    await database.end();
+  }
+}
