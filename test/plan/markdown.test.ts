@@ -51,7 +51,7 @@ describe('renderPlanMarkdown', () => {
         '          Index Cond: (id = 42)',
         '```',
         '',
-        "- ⚠️ [seq-scan](https://pglens.dev/rules/seq-scan) Sequential scan on orders reads \\~37,800 rows to keep those matching (status = 'paid'::text) (47% of the plan's cost). Add an index on the filtered columns (pglens advise finds one and verifies it), or narrow the WHERE clause.",
+        "- ⚠️ [seq-scan](https://pglens.dev/rules/seq-scan) Sequential scan on orders reads \\~37,800 rows to keep those matching (status = 'paid'::text) (47% of the plan's cost). If the filter keeps few rows, an index on the filtered columns avoids the scan (pglens advise tries one and says whether it pays); otherwise narrow the WHERE clause.",
       ].join('\n'),
     );
   });

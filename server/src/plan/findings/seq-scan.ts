@@ -25,7 +25,7 @@ export const seqScan: PlanRule = {
         ? `${verb} ${approx}${formatCount(rows)} rows to keep those matching ${node.filter}${removed !== undefined ? `, discarding ${formatCount(removed)}` : ''}`
         : `${verb} ${node.actual ? '' : 'all '}${approx}${formatCount(rows)} rows`;
       const fix = node.filter
-        ? 'Add an index on the filtered columns (pglens advise finds one and verifies it), or narrow the WHERE clause.'
+        ? 'If the filter keeps few rows, an index on the filtered columns avoids the scan (pglens advise tries one and says whether it pays); otherwise narrow the WHERE clause.'
         : 'Add a WHERE clause or a LIMIT if the query does not need every row.';
       ctx.report({
         node,
