@@ -1,25 +1,33 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy in front of the local PostgreSQL that a test can close (the database "goes away": every
- * connection drops, new ones are refused) and open again on the same port.
+ * A TCP proxy in front of the local PostgreSQL that fails the ways networks do. `close()` is the polite
+ * failure: every connection drops, new ones are refused; `open()` again listens on the same port.
+ * `blackhole()` fails without saying so: connections stay open but nothing more is forwarded either way
+ * (a cable pulled, a VPN or NAT entry gone: no RST ever arrives), and new ones are accepted and never
+ * answered; `restore()` forwards again for new connections, while the swallowed ones stay dead.
  */
 export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
+  private swallowing = false;
   port = 0;
 
   constructor(private readonly targetPort: number) {}
 
   async open(): Promise<number> {
     const server = createServer((client) => {
+      this.track(client);
+      if (this.swallowing) return; // accepted, never answered
       const upstream = connect(this.targetPort, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
+      this.track(upstream);
+      const forward = (from: Socket, to: Socket) =>
+        from.on('data', (chunk: Buffer) => {
+          if (!this.swallowing && !(from as Swallowed).swallowed) to.write(chunk);
+          else (from as Swallowed).swallowed = (to as Swallowed).swallowed = true;
+        });
+      forward(client, upstream);
+      forward(upstream, client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -33,6 +41,16 @@ export class TcpProxy {
     return this.port;
   }
 
+  /** From now on nothing gets through, and nothing says so. */
+  blackhole(): void {
+    this.swallowing = true;
+  }
+
+  /** New connections work again (the ones that lost data stay silent, as they would). */
+  restore(): void {
+    this.swallowing = false;
+  }
+
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
@@ -40,7 +58,15 @@ export class TcpProxy {
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => undefined);
+  }
 }
+
+type Swallowed = Socket & { swallowed?: boolean };
 
 /** A port nothing listens on (taken from the OS, then released). */
 export async function closedPort(): Promise<number> {

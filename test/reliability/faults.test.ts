@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseStatus } from '../../server/src/protocol';
 import { closedPort, TcpProxy } from '../db/tcp';
 import { createTestDatabase, type TestDatabase } from '../db/test-database';
-import { BlackholeProxy } from './fault-proxy';
 import { LspClient, type PublishDiagnostics } from '../helpers/lsp-client';
 
 /**
@@ -329,7 +328,7 @@ describe('a network black hole: the connection stays open and nothing comes back
   // timeout makes the server probed on a connection of its own (db/answer-watch.ts); no answer there
   // either closes every lent connection and fails the database, which then reconnects as usual.
   it('answers a hover whose EXPLAIN the network swallowed, says the server went silent, and plans again once it answers', async () => {
-    const proxy = new BlackholeProxy(5432);
+    const proxy = new TcpProxy(5432);
     await proxy.open();
     try {
       const client = await start(workspace, {

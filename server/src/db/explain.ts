@@ -188,9 +188,14 @@ export class ExplainRunner {
   private async fingerprintFor(identity: string | undefined): Promise<FingerprintRead> {
     const fresh = this.fingerprint.fresh();
     if (fresh !== undefined) return { known: fresh };
-    const last = this.fingerprint.last;
-    if (identity !== undefined && last !== undefined && this.cache.has(planKey(identity, last))) return { known: await this.fingerprint.current() };
+    if (identity !== undefined && this.cachedUnderLast(identity)) return { known: await this.fingerprint.current() };
     return { reading: this.fingerprint.current().catch(() => undefined) };
+  }
+
+  /** True when a plan for `identity` is cached under the last fingerprint read: a new read may make it a hit. */
+  private cachedUnderLast(identity: string): boolean {
+    const last = this.fingerprint.last;
+    return last !== undefined && this.cache.has(planKey(identity, last));
   }
 
   /**
@@ -198,8 +203,7 @@ export class ExplainRunner {
    * A fingerprint still being read is waited for only when the plan is cached under the last one.
    */
   private async lateHit(identity: string, fingerprint: FingerprintRead): Promise<ExplainSuccess | undefined> {
-    const last = this.fingerprint.last;
-    const current = fingerprint.known ?? (last !== undefined && this.cache.has(planKey(identity, last)) ? await fingerprint.reading : undefined);
+    const current = fingerprint.known ?? (this.cachedUnderLast(identity) ? await fingerprint.reading : undefined);
     return current !== undefined ? this.cache.get(planKey(identity, current)) : undefined;
   }
 

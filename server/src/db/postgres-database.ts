@@ -182,6 +182,7 @@ export class PostgresDatabase implements Database {
    */
   private wentSilent(silentForMs: number): void {
     const error = Object.assign(new Error(`a query got no answer for ${Math.round(silentForMs / 1000)} s, nor did a new connection`), { code: SILENT_SERVER });
+    // pg has no public call that drops a connection at once (end() waits for the server): its socket.
     for (const client of this.lentClients) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     this.notice(error);
   }

@@ -5,7 +5,7 @@ import { planStatement, type StatementPlan } from '../analysis/plan-stage';
 import type { PglensSettings } from '../config';
 import { PLAN_REQUEST, SERVER_COMMANDS, type IndexSuggestionSummary, type PlanRequestParams, type PlanResponse } from '../protocol';
 import { LineIndex } from '../text/line-index';
-import { abortSignalOf } from './cancellation';
+import { cancelSignalOf } from './cancellation';
 import type { CommandRegistry } from './commands';
 import type { DatabaseService } from './database-service';
 import type { Logger } from './log';
@@ -13,6 +13,7 @@ import { planOrigin } from './plan-markdown';
 import { ruleDocsHref } from './rule-docs';
 import type { AnalysisScheduler } from './scheduler';
 import { statementAt } from './statement-lookup';
+import { isPosition } from './shapes';
 
 export interface PlanCommandDeps {
   connection: Connection;
@@ -119,37 +120,27 @@ async function planAt(deps: PlanCommandDeps, uri: string, position: Position, an
     const status = deps.database.status;
     throw new ResponseError(LSPErrorCodes.RequestFailed, `there is no database to plan on. ${status.detail ?? ''}`.trim());
   }
-  const cancel = abortSignalOf(token);
-  try {
-    const settings = deps.settings();
-    const plan = await planStatement(
-      current.analysis.file,
-      new LineIndex(current.document.getText()),
-      statement,
-      { explain: deps.database.explain, settings, catalog: await database.catalog(), docsUrl: ruleDocsHref },
-      { analyze, signal: cancel.signal },
-    );
-    if (!plan) throw new ResponseError(LSPErrorCodes.RequestFailed, 'pglens explains only SELECT, INSERT, UPDATE, DELETE and MERGE; put the cursor on one of those.');
-    if (!plan.report) {
-      if (!plan.outcome.ok && plan.outcome.reason === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, plan.outcome.message);
-      throw new ResponseError(LSPErrorCodes.RequestFailed, plan.problem ?? 'PostgreSQL returned no plan.');
-    }
-    const sandbox = database.kind === 'sandbox' ? await database.builtSandbox() : undefined;
-    return {
-      plan: plan as Planned['plan'],
-      document: current.document,
-      result: current.analysis,
-      origin: planOrigin(database, sandbox?.description),
-      description: (await database.describe()) ?? 'the database',
-    };
-  } finally {
-    cancel.dispose();
+  const settings = deps.settings();
+  const plan = await planStatement(
+    current.analysis.file,
+    new LineIndex(current.document.getText()),
+    statement,
+    { explain: deps.database.explain, settings, catalog: await database.catalog(), docsUrl: ruleDocsHref },
+    { analyze, signal: cancelSignalOf(token) },
+  );
+  if (!plan) throw new ResponseError(LSPErrorCodes.RequestFailed, 'pglens explains only SELECT, INSERT, UPDATE, DELETE and MERGE; put the cursor on one of those.');
+  if (!plan.report) {
+    if (!plan.outcome.ok && plan.outcome.reason === 'cancelled') throw new ResponseError(LSPErrorCodes.RequestCancelled, plan.outcome.message);
+    throw new ResponseError(LSPErrorCodes.RequestFailed, plan.problem ?? 'PostgreSQL returned no plan.');
   }
-}
-
-function isPosition(value: unknown): value is Position {
-  const p = value as Partial<Position> | null;
-  return typeof p === 'object' && p !== null && Number.isInteger(p.line) && Number.isInteger(p.character);
+  const sandbox = database.kind === 'sandbox' ? await database.builtSandbox() : undefined;
+  return {
+    plan: plan as Planned['plan'],
+    document: current.document,
+    result: current.analysis,
+    origin: planOrigin(database, sandbox?.description),
+    description: (await database.describe()) ?? 'the database',
+  };
 }
 
 function sameRange(a: { start: Position; end: Position }, b: { start: Position; end: Position }): boolean {

@@ -1,11 +1,13 @@
+import type { Position } from 'vscode-languageserver/node';
+
 /**
  * Checks of what a client sent, for the handlers that trust its shape: a request is untyped JSON, and
  * one malformed field must be refused where it arrives, not fail deep inside the server.
  */
-export function isPosition(position: unknown): boolean {
+export function isPosition(position: unknown): position is Position {
   if (typeof position !== 'object' || position === null) return false;
   const { line, character } = position as { line?: unknown; character?: unknown };
-  return Number.isFinite(line) && Number.isFinite(character);
+  return Number.isInteger(line) && Number.isInteger(character);
 }
 
 export function isRange(range: unknown): boolean {
