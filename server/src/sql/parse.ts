@@ -127,14 +127,18 @@ function trimStatement(sql: string, start: number, end: number): { start: number
   return { start: s, end: e };
 }
 
-/** UTF-16 offset of the code point at index `codePoints` in `text`. */
-function codePointsToUtf16(text: string, codePoints: number): number {
+/** UTF-16 offset of the code point at index `codePoints` in `text` (PostgreSQL counts characters). */
+export function codePointsToUtf16(text: string, codePoints: number): number {
   let offset = 0;
-  for (let i = 0; i < codePoints && offset < text.length; i++) {
-    const code = text.charCodeAt(offset);
-    offset += code >= 0xd800 && code <= 0xdbff && offset + 1 < text.length ? 2 : 1;
-  }
+  for (let i = 0; i < codePoints && offset < text.length; i++) offset += startsPair(text, offset) ? 2 : 1;
   return offset;
+}
+
+/** True when a surrogate pair (one code point) starts at `i`; a lone surrogate is a code point of its own. */
+function startsPair(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  const next = text.charCodeAt(i + 1);
+  return code >= 0xd800 && code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff;
 }
 
 /** A function from UTF-8 byte offsets to UTF-16 offsets for `text` (identity for ASCII text). */
@@ -148,7 +152,7 @@ export function byteToUtf16(text: string): (byteOffset: number) => number {
     const code = text.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+    else if (startsPair(text, i)) {
       byteStarts.push(bytes + 2); // the low surrogate sits inside the same 4-byte sequence
       bytes += 4;
       i++;

@@ -1,5 +1,5 @@
 import type { Range } from '../../finding';
-import { parseSql, loadParser } from '../../sql/parse';
+import { codePointsToUtf16, parseSql, loadParser } from '../../sql/parse';
 import { LineIndex } from '../../text/line-index';
 import { asPostgresError, type PostgresError, type SqlExecutor } from './executor';
 import { readMigrationSql, type MigrationFile } from './migrations';
@@ -137,12 +137,3 @@ function firstLine(text: string): string {
   return text.split('\n', 1)[0];
 }
 
-/** The UTF-16 length of the first `count` code points of `text` (PostgreSQL positions count characters). */
-function codePointsToUtf16(text: string, count: number): number {
-  let offset = 0;
-  for (let i = 0; i < count && offset < text.length; i++) {
-    const code = text.charCodeAt(offset);
-    offset += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-  }
-  return offset;
-}

@@ -30,7 +30,20 @@ function errorSpan(sql: string, offset: number): { start: number; end: number } 
     // "at end of input": mark the last word so the squiggle is visible.
     while (start > 0 && /[\w$]/.test(sql[start - 1])) start--;
   }
+  // Stepping back one code unit can land inside a surrogate pair: widen to whole characters.
+  if (isLow(sql, start) && isHigh(sql, start - 1)) start--;
+  if (isHigh(sql, end - 1) && isLow(sql, end)) end++;
   return { start, end };
+}
+
+function isHigh(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLow(text: string, i: number): boolean {
+  const code = text.charCodeAt(i);
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function capitalise(text: string): string {
